@@ -1,0 +1,32 @@
+#include "core/errors.hpp"
+
+#include <iostream>
+
+#include "core/comm.hpp"
+
+namespace mspipe::core {
+
+std::string format_error(std::string_view where, std::string_view what) {
+  std::string out;
+  out.reserve(where.size() + what.size() + 10);
+  out.append(where).append(": error: ").append(what);
+  return out;
+}
+
+void raise_if_any(const Comm& comm, const std::optional<std::string>& local_error,
+                  ExitCode code) {
+  const int mine = local_error ? comm.rank() : comm.size();
+  const int first = comm.min(mine);
+  if (first == comm.size()) return;
+  std::string message = local_error ? *local_error : std::string();
+  comm.bcast(message, first);
+  throw CollectiveError(message, code);
+}
+
+void abort_job(const Comm& comm, std::string_view role, std::string_view message) {
+  std::cerr << "[rank " << comm.rank() << ' ' << role << "] " << message << std::endl;
+  MPI_Abort(comm.is_null() ? MPI_COMM_WORLD : comm.get(), static_cast<int>(ExitCode::aborted));
+  std::abort();  // MPI_Abort should not return
+}
+
+}  // namespace mspipe::core

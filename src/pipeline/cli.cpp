@@ -1,0 +1,54 @@
+#include "pipeline/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "pipeline/command.hpp"
+
+#ifndef MSPIPE_VERSION
+#define MSPIPE_VERSION "unknown"
+#endif
+
+namespace mspipe::pipeline {
+
+int main_entry(int argc, char** argv, const core::Comm& world) {
+  CLI::App app{"mspipe: microstructure fingerprints and stress-strain surrogates", "mspipe"};
+  app.set_version_flag("--version", std::string("mspipe ") + MSPIPE_VERSION);
+  app.require_subcommand(1);
+  std::string level = "info";
+  std::string log_dir;
+  app.add_option("--log-level", level, "debug, info, warn, error or quiet")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "quiet"}));
+  app.add_option("--log-dir", log_dir, "Also write every rank's messages to DIR/rank_<r>.log");
+  app.footer("Run a whole pipeline with: mpirun -n N mspipe CONFIG.toml");
+
+  CommandRegistry reg(app);
+  add_all_commands(reg);
+
+  // 'mspipe CONFIG.toml' is 'mspipe run CONFIG.toml'.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0].size() > 5 && args[0].ends_with(".toml")) args.insert(args.begin(), "run");
+  std::reverse(args.begin(), args.end());  // CLI11 takes the reversed vector
+
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    if (world.rank() == 0) return app.exit(e);
+    return e.get_exit_code() == 0 ? 0 : static_cast<int>(core::ExitCode::usage);
+  }
+  core::log::configure({world.rank(), "main", core::log::parse_level(level), world.rank() == 0, log_dir});
+  const CommandRun* run = reg.chosen();
+  if (!run) {
+    if (world.rank() == 0) std::cerr << app.help();
+    return static_cast<int>(core::ExitCode::usage);
+  }
+  return (*run)(world);
+}
+
+}  // namespace mspipe::pipeline

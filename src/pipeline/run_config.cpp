@@ -1,0 +1,81 @@
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "core/comm.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "pipeline/command.hpp"
+#include "pipeline/stage.hpp"
+
+namespace mspipe::pipeline {
+
+namespace {
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+}  // namespace
+
+int run_config(const std::filesystem::path& config, const core::Comm& world) {
+  const auto cfg = core::load_config(config, world);
+  const auto root = cfg.root();
+  const auto run = root.section("run");
+
+  RunContext ctx;
+  ctx.output_dir = run.string("output_dir", "results/" + config.stem().string());
+  ctx.seed = static_cast<std::uint64_t>(run.integer("seed", 0, core::Range::non_negative()));
+  ctx.threads = static_cast<int>(run.integer("threads", 1, core::Range::positive()));
+  const auto names = run.strings("stages");
+  for (const auto& n : names) {
+    const auto& known = known_stages();
+    if (std::find(known.begin(), known.end(), n) == known.end())
+      run.fail("stages", fmt::format("unknown stage \"{}\" (known stages: {})", n, joined(known)));
+  }
+  run.finish();
+
+  // Configure every stage before any runs, so that a mistake anywhere stops the job
+  // before hours of work.
+  std::vector<std::unique_ptr<Stage>> stages;
+  for (const auto& n : known_stages()) {
+    auto stage = make_stage(n);
+    if (std::find(names.begin(), names.end(), n) != names.end()) {
+      stage->configure(root, ctx);
+      stages.push_back(std::move(stage));
+    } else {
+      for (const auto& sec : stage->sections())
+        if (root.has(sec)) core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
+    }
+  }
+  root.finish();
+
+  // Stages run in the pipeline's order whatever order the list gives.
+  core::collective(world, core::ExitCode::failure, [&] {
+    if (world.rank() != 0) return;
+    std::error_code ec;
+    std::filesystem::create_directories(ctx.output_dir, ec);
+    if (ec) throw core::InputError(core::format_error(ctx.output_dir.string(), "cannot create output directory: " + ec.message()));
+  });
+  core::log::info("mspipe: {} on {} rank(s), output in {}", config.string(), world.size(),
+                  ctx.output_dir.string());
+  for (auto& stage : stages) {
+    const auto t0 = std::chrono::steady_clock::now();
+    core::log::info("== stage {} ==", stage->name());
+    stage->run(world, ctx);
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    core::log::info("== stage {} done in {:.1f} s ==", stage->name(), dt);
+  }
+  return 0;
+}
+
+void add_run_command(CommandRegistry& reg) {
+  auto* sub = reg.app().add_subcommand("run", "Run the stages a configuration names (same as 'mspipe CONFIG')");
+  auto config = std::make_shared<std::string>();
+  sub->add_option("config", *config, "Configuration file (TOML)")->required();
+  reg.add(sub, [config](const core::Comm& world) { return run_config(*config, world); });
+}
+
+}  // namespace mspipe::pipeline

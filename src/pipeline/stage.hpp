@@ -1,0 +1,43 @@
+#pragma once
+// A pipeline stage (generate, train_vae, encode, simulate, ...). `mspipe CONFIG` builds
+// the stages that [run].stages names, lets every one read and validate its section
+// first (so a typo fails before any work starts), then runs them in order.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mspipe::core {
+class Comm;
+class Section;
+}  // namespace mspipe::core
+
+namespace mspipe::pipeline {
+
+struct RunContext {
+  std::filesystem::path output_dir;  // every stage's files go here
+  std::uint64_t seed = 0;            // campaign seed
+  int threads = 1;                   // OpenMP / LibTorch threads per rank
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view name() const = 0;
+  // Top-level configuration sections this stage owns (e.g. {"vae"}).
+  virtual std::vector<std::string> sections() const = 0;
+  // Reads and validates this stage's section of the configuration. No work, no files.
+  virtual void configure(const core::Section& root, const RunContext& ctx) = 0;
+  virtual void run(const core::Comm& world, const RunContext& ctx) = 0;
+};
+
+// The stages in the order they can run, and a factory by name (nullptr if unknown).
+const std::vector<std::string>& known_stages();
+std::unique_ptr<Stage> make_stage(std::string_view name);
+
+// Loads the configuration, configures the named stages and runs them.
+int run_config(const std::filesystem::path& config, const core::Comm& world);
+
+}  // namespace mspipe::pipeline

@@ -39,7 +39,8 @@ int main_entry(int argc, char** argv, const core::Comm& world) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    if (world.rank() == 0) return app.exit(e);
+    // --help and --version are "errors" with code 0; every real one exits with `usage`.
+    if (world.rank() == 0) app.exit(e);
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(core::ExitCode::usage);
   }
   core::log::configure({world.rank(), "main", core::log::parse_level(level), world.rank() == 0, log_dir});

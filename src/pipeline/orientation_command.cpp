@@ -53,6 +53,9 @@ bool parse_triplet(const std::string& line, texture::Vec3& out, std::string& why
   return true;
 }
 
+// Round-off residue (1e-16, -0) would only obscure exact answers such as the identity.
+double tidy(double v) { return std::fabs(v) < 1e-14 ? 0.0 : v; }
+
 int run_reduce(const ReduceOptions& o, const core::Comm& world) {
   const auto lattice = texture::parse_lattice(o.lattice);
   // Small text conversion: rank 0 does it; other ranks only learn the outcome.
@@ -81,7 +84,8 @@ int run_reduce(const ReduceOptions& o, const core::Comm& world) {
       const auto q = texture::reduce(texture::from_bunge(e[0] * to_rad, e[1] * to_rad, e[2] * to_rad), lattice);
       const auto r = texture::to_bunge(q);
       output += fmt::format("{:.12g} {:.12g} {:.12g} {:.12g} {:.12g} {:.12g} {:.12g}\n",
-                            r[0] / to_rad, r[1] / to_rad, r[2] / to_rad, q.w, q.x, q.y, q.z);
+                            tidy(r[0] / to_rad), tidy(r[1] / to_rad), tidy(r[2] / to_rad),
+                            tidy(q.w), tidy(q.x), tidy(q.y), tidy(q.z));
     }
   }
   core::raise_if_any(world, err, core::ExitCode::input);

@@ -9,6 +9,7 @@ out=$("$@" 2>&1)
 rc=$?
 printf '%s\n' "$out"
 if [ "$rc" != "$want_rc" ]; then echo "expect_run: exit code $rc, expected $want_rc"; exit 1; fi
-if [ -n "$regex" ] && ! grep -Eq -- "$regex" <<<"$out"; then echo "expect_run: output does not match /$regex/"; exit 1; fi
+# The output is matched as one line (newlines become spaces) so a pattern can span lines.
+if [ -n "$regex" ] && ! tr '\n' ' ' <<<"$out" | grep -Eq -- "$regex"; then echo "expect_run: output does not match /$regex/"; exit 1; fi
 if [ -n "$no_file" ] && [ -e "$no_file" ]; then echo "expect_run: $no_file was left behind"; exit 1; fi
 echo "expect_run: ok"

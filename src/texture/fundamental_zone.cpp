@@ -28,9 +28,42 @@ inline bool in_fz_quat(const Quat& q) {
   return in_fz_abs<L>(std::fabs(q.x) * inv, std::fabs(q.y) * inv, std::fabs(q.z) * inv);
 }
 
-// Scalar part of s*q (P = -1 product): s0 q0 - s.q
-inline double w_of(const Quat& s, const Quat& q) {
-  return s.w * q.w - s.x * q.x - s.y * q.y - s.z * q.z;
+// The operators as structure-of-arrays, so that the scalar parts of all N products
+// s_k * q are one vectorisable matrix-vector product.
+template <Lattice L>
+struct OpsSoA {
+  static constexpr std::size_t N = (L == Lattice::cubic) ? 24 : 12;
+  double w[N], x[N], y[N], z[N];
+  OpsSoA() {
+    const auto ops = symmetry_operators(L);
+    for (std::size_t k = 0; k < N; ++k) w[k] = ops[k].w, x[k] = ops[k].x, y[k] = ops[k].y, z[k] = ops[k].z;
+  }
+};
+
+template <Lattice L>
+const OpsSoA<L>& ops_soa() {
+  static const OpsSoA<L> t;
+  return t;
+}
+
+// |scalar part of s_k * q| for the 24 cubic operators in DAMASK's order, written out:
+// most operator components are 0 or ±1/2, so this is a third of the general product's
+// arithmetic (checked against the general product in the tests).
+inline void cubic_abs_w(const Quat& q, double* w) {
+  constexpr double r2 = 0.70710678118654752440;
+  const double a = q.w, b = q.x, c = q.y, d = q.z;
+  w[0] = std::fabs(a), w[1] = std::fabs(b), w[2] = std::fabs(c), w[3] = std::fabs(d);
+  w[4] = r2 * std::fabs(c + d), w[5] = r2 * std::fabs(c - d);
+  w[6] = r2 * std::fabs(b + d), w[7] = r2 * std::fabs(b - d);
+  w[8] = r2 * std::fabs(b - c), w[9] = r2 * std::fabs(b + c);
+  const double ab = a + b, a_b = a - b, cd = c + d, c_d = c - d;
+  w[10] = 0.5 * std::fabs(a_b - cd), w[11] = 0.5 * std::fabs(ab + cd);
+  w[12] = 0.5 * std::fabs(ab + c_d), w[13] = 0.5 * std::fabs(ab - c_d);
+  w[14] = 0.5 * std::fabs(a_b + cd), w[15] = 0.5 * std::fabs(a_b + c_d);
+  w[16] = 0.5 * std::fabs(a_b - c_d), w[17] = 0.5 * std::fabs(ab - cd);
+  w[18] = r2 * std::fabs(a + d), w[19] = r2 * std::fabs(a - d);
+  w[20] = r2 * std::fabs(a + c), w[21] = r2 * std::fabs(a - c);
+  w[22] = r2 * std::fabs(ab), w[23] = r2 * std::fabs(a_b);
 }
 
 template <Lattice L>
@@ -40,14 +73,31 @@ Quat reduce_one(const Quat& q) {
   // candidates can pass DAMASK's test, so the full product and the test are formed for
   // those alone, in operator order: the first that passes is DAMASK's choice.
   const auto ops = symmetry_operators(L);
-  constexpr std::size_t N = (L == Lattice::cubic) ? 24 : 12;
+  const auto& t = ops_soa<L>();
+  constexpr std::size_t N = OpsSoA<L>::N;
   double w[N];
-  double wmax = 0.0;
-  for (std::size_t k = 0; k < N; ++k) {
-    w[k] = std::fabs(w_of(ops[k], q));
-    wmax = std::max(wmax, w[k]);
+  if constexpr (L == Lattice::cubic) {
+    cubic_abs_w(q, w);
+  } else {
+    // Scalar part of s*q with the P = -1 product: s0 q0 - s.q
+    for (std::size_t k = 0; k < N; ++k)
+      w[k] = std::fabs(t.w[k] * q.w - t.x[k] * q.x - t.y[k] * q.y - t.z[k] * q.z);
+  }
+  std::size_t top = 0;
+  double wmax = w[0];
+  for (std::size_t k = 1; k < N; ++k) {
+    const bool larger = w[k] > wmax;
+    wmax = larger ? w[k] : wmax;
+    top = larger ? k : top;
   }
   const double cut = wmax - 1e-7;
+  int near = 0;
+  for (std::size_t k = 0; k < N; ++k) near += w[k] >= cut;
+  if (near == 1) {  // the common case: one clear winner, away from every boundary
+    const Quat e = standardised(multiply(ops[top], q));
+    if (in_fz_quat<L>(e)) return e;
+  }
+  // Near a boundary several equivalents compete: DAMASK takes the first that passes.
   std::size_t best = N;
   for (std::size_t k = 0; k < N; ++k) {
     if (w[k] < cut) continue;

@@ -69,7 +69,8 @@ std::string fmt_number(double v) {
 }
 
 std::string range_words(const Range& r, std::string_view noun) {
-  std::string w = r.words.empty() ? "a" : r.words;
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  std::string w = r.words.empty() ? (vowel ? "an" : "a") : r.words;
   std::string out = w + " " + std::string(noun);
   if (r.words.empty() && (r.lo || r.hi)) {
     if (r.lo && r.hi)
@@ -127,6 +128,7 @@ std::string Section::where(std::string_view key) const {
   if (!key.empty()) {
     if (auto* n = as_tbl(table_)->get(key)) return position(state_->source, n->source());
   }
+  if (path_.empty()) return state_->source;  // the root table has no line of its own
   return position(state_->source, as_tbl(table_)->source());
 }
 

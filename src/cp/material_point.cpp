@@ -1,0 +1,273 @@
+#include "cp/material_point.hpp"
+
+#include <cmath>
+
+#include "cp/phenopowerlaw.hpp"
+
+namespace mspipe::cp {
+
+namespace {
+
+constexpr int kMaxState = 2 * (kMaxSlip + kMaxTwin);
+
+inline Mat3 load(const double* p) { return Eigen::Map<const Mat3>(p); }
+inline void store(const Mat3& m, double* p) {
+  Eigen::Map<Mat3> dst(p);
+  dst = m;
+}
+
+// dS/dFe for S = C : ½(FeᵀFe − I): dS_ij/dFe_kl = Fe_km C_ijml.
+T4 dS_dFe(const T4& C, const Mat3& Fe) {
+  T4 d;
+  for (int ij = 0; ij < 9; ++ij)
+    for (int k = 0; k < 3; ++k)
+      for (int l = 0; l < 3; ++l) {
+        double s = 0;
+        for (int m = 0; m < 3; ++m) s += Fe(k, m) * C(ij, 3 * m + l);
+        d(ij, 3 * k + l) = s;
+      }
+  return d;
+}
+
+Mat3 hooke(const T4& C, const Mat3& Fe) {
+  const Mat3 E = 0.5 * (Fe.transpose() * Fe - Mat3::Identity());
+  return ddot(C, E);
+}
+
+struct StressResult {
+  Mat3 S, Lp, Fp, P, Fe;
+};
+
+// Newton–Raphson on the plastic velocity gradient (integrateStress). Lp enters as the
+// first guess.
+bool integrate_stress(const Phase& ph, const IntegrationNumerics& num, const Mat3& F,
+                      const Mat3& Fp0, double dt, const double* state, Mat3 Lp_guess,
+                      StressResult& out) {
+  const Mat3 invFp0 = Fp0.inverse();
+  const Mat3 A = F * invFp0;
+  Mat3 Lp_old = Lp_guess, res_old = Mat3::Zero(), dLp = Mat3::Zero();
+  double step = 1.0;
+  Mat3 B, Fe, S, Lp_c;
+  T4 dLp_dS;
+  for (int it = 1;; ++it) {
+    if (it > num.n_iter_Lp) return false;
+    B = Mat3::Identity() - dt * Lp_guess;
+    Fe = A * B;
+    S = hooke(ph.C, Fe);
+    plastic_velocity_gradient(ph.plastic, S, state, Lp_c, &dLp_dS);
+    const double atol =
+        std::max(num.eps_rel_Lp * std::max(Lp_guess.norm(), Lp_c.norm()), num.eps_abs_Lp);
+    const Mat3 res = Lp_guess - Lp_c;
+    const double rn = res.norm();
+    if (std::isnan(rn)) return false;
+    if (rn < atol) break;
+    if (it == 1 || rn < res_old.norm()) {
+      res_old = res;
+      Lp_old = Lp_guess;
+      step = 1.0;
+    } else {
+      step *= num.r_linesearch_Lp;
+      Lp_guess = Lp_old + step * dLp;
+      continue;
+    }
+    // dR/dLp = I − dLp/dS · dS/dFe · dFe/dLp with dFe_ij/dLp_kl = −dt A_ik δ_jl.
+    const T4 M = dLp_dS * dS_dFe(ph.C, Fe);
+    T4 J = T4::Identity();
+    for (int ab = 0; ab < 9; ++ab)
+      for (int k = 0; k < 3; ++k)
+        for (int l = 0; l < 3; ++l) {
+          double s = 0;
+          for (int i = 0; i < 3; ++i) s += M(ab, 3 * i + l) * A(i, k);
+          J(ab, 3 * k + l) += dt * s;
+        }
+    Eigen::PartialPivLU<T4> lu(J);
+    if (!(std::fabs(lu.determinant()) > 0)) return false;
+    dLp = -unflat(lu.solve(flat(res)));
+    Lp_guess = Lp_guess + step * dLp;
+  }
+  const Mat3 invFp = invFp0 * B;
+  const double det_inv = invFp.determinant();
+  if (!(std::fabs(det_inv) > 0)) return false;
+  const Mat3 Fp = invFp.inverse();
+  out.P = F * invFp * S * invFp.transpose();
+  out.S = S;
+  out.Lp = Lp_guess;
+  out.Fp = Fp / std::cbrt(Fp.determinant());
+  out.Fe = F * invFp;
+  return true;
+}
+
+double damper(const double* w0, const double* w1, const double* w2, int n) {
+  double d01 = 0, d12 = 0, d22 = 0;
+  for (int i = 0; i < n; ++i) {
+    d01 += w0[i] * w1[i];
+    d12 += (w0[i] - w1[i]) * (w1[i] - w2[i]);
+    d22 += (w1[i] - w2[i]) * (w1[i] - w2[i]);
+  }
+  if (std::min(d01, d12) < 0.0 && d22 > 0.0) return 0.75 + 0.25 * std::tanh(2.0 + 4.0 * d12 / d22);
+  return 1.0;
+}
+
+// integrateStateFPI: backward Euler on the state, fixed point with DAMASK's damper.
+// `S` is the Mandel stress of the latest stress integration (in/out), `state` in/out,
+// Lp in/out (first guess).
+bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3& F,
+                     const Mat3& Fp0, const double* state0, double dt, double* state, Mat3& S,
+                     Mat3& Lp, StressResult& sr) {
+  const auto& pp = ph.plastic;
+  const int n = pp.state_size();
+  double dot[kMaxState], last1[kMaxState], last2[kMaxState];
+  state_rate(pp, S, state, dot);
+  for (int i = 0; i < n; ++i) {
+    if (std::isnan(dot[i])) return false;
+    state[i] = state0[i] + dot[i] * dt;
+  }
+  bool ok = false;
+  for (int it = 1; it <= num.n_iter_state; ++it) {
+    for (int i = 0; i < n; ++i) {
+      last2[i] = it > 1 ? last1[i] : 0.0;
+      last1[i] = dot[i];
+    }
+    ok = integrate_stress(ph, num, F, Fp0, dt, state, Lp, sr);
+    if (!ok) return false;
+    S = sr.S;
+    Lp = sr.Lp;
+    state_rate(pp, S, state, dot);
+    for (int i = 0; i < n; ++i)
+      if (std::isnan(dot[i])) return false;
+    const double zeta = damper(dot, last1, last2, n);
+    bool converged = true;
+    for (int i = 0; i < n; ++i) {
+      dot[i] = dot[i] * zeta + last1[i] * (1.0 - zeta);
+      const double r = state[i] - state0[i] - dot[i] * dt;
+      state[i] -= r;
+      const bool is_xi = i < pp.n_sl + pp.n_tw;
+      const double atol = is_xi ? pp.atol_xi : pp.atol_gamma;
+      if (!(std::fabs(r) <= std::max(atol, num.eps_rel_state * std::fabs(state[i]))))
+        converged = false;
+    }
+    if (converged) return true;
+  }
+  // As in DAMASK v3.0.2, running out of state iterations after a successful stress
+  // integration is not reported as a failure.
+  return ok;
+}
+
+}  // namespace
+
+void initial_point(const Phase& phase, const Mat3& R, double* Fp, double* Lp, double* S,
+                   double* state) {
+  store(R, Fp);
+  store(Mat3::Zero(), Lp);
+  store(Mat3::Zero(), S);
+  initial_state(phase.plastic, state);
+}
+
+bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const Mat3& F_end,
+                         double dt, const PointRef& pt, Mat3& P, T4* dPdF) {
+  const int n = ph.plastic.state_size();
+  const Mat3 F0_inc = load(pt.F0);
+  Mat3 F0 = F0_inc, Fp0 = load(pt.Fp0), Lp0 = load(pt.Lp0), F = F0;
+  double state0[kMaxState];
+  for (int i = 0; i < n; ++i) state0[i] = pt.state0[i];
+  Mat3 S = load(pt.S0), Lp = load(pt.Lp);
+  StressResult sr;
+  // Sub-stepping (phase_mechanical_constitutive): start as if a step of 1/r_cutback failed.
+  double frac = 0.0, step = 1.0 / num.r_cutback;
+  bool ok = false, todo = true;
+  while (todo) {
+    if (ok) {
+      frac += step;
+      step = std::min(1.0 - frac, num.r_increase * step);
+      todo = step > 0.0;
+      if (todo) {
+        F0 = F;
+        Lp0 = sr.Lp;
+        Fp0 = sr.Fp;
+        for (int i = 0; i < n; ++i) state0[i] = pt.state[i];
+      }
+    } else {
+      step *= num.r_cutback;
+      S = load(pt.S0);
+      if (step < 1.0) Lp = Lp0;
+      for (int i = 0; i < n; ++i) pt.state[i] = state0[i];
+      todo = step > num.r_cutback_min;
+    }
+    if (todo) {
+      F = F0 + step * (F_end - F0_inc);
+      Mat3 S_it = S, Lp_it = Lp;
+      ok = integrate_state(ph, num, F, Fp0, state0, step * dt, pt.state, S_it, Lp_it, sr);
+      if (ok) {
+        S = sr.S;
+        Lp = sr.Lp;
+      } else {
+        Lp = Lp_it;  // DAMASK keeps the last Lp iterate as the next guess
+      }
+    }
+  }
+  if (!ok) {
+    for (int i = 0; i < n; ++i) pt.state[i] = state0[i];
+    return false;
+  }
+  store(sr.Fp, pt.Fp);
+  store(sr.Lp, pt.Lp);
+  store(sr.S, pt.S);
+  P = sr.P;
+  if (!dPdF) return true;
+
+  // Consistent tangent (phase_mechanical_dPdF) at the converged point, state held fixed.
+  const Mat3 Fp = sr.Fp;
+  const Mat3 invFp = Fp.inverse();
+  const Mat3 invFp0_inc = load(pt.Fp0).inverse();
+  const T4 dSdFe = dS_dFe(ph.C, sr.Fe);
+  Mat3 Lp_dummy;
+  T4 dLpdS;
+  plastic_velocity_gradient(ph.plastic, sr.S, pt.state, Lp_dummy, &dLpdS);
+  const Mat3 t1 = invFp.transpose();
+  const Mat3 t2 = F_end * invFp0_inc;
+  T4 rhs, tmp;
+  for (int po = 0; po < 9; ++po)
+    for (int k = 0; k < 3; ++k)
+      for (int l = 0; l < 3; ++l) {
+        double s = 0;
+        for (int m = 0; m < 3; ++m) s += dSdFe(po, 3 * k + m) * t1(m, l);
+        rhs(po, 3 * k + l) = s;
+      }
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int po = 0; po < 9; ++po) {
+        double s = 0;
+        for (int m = 0; m < 3; ++m) s += t2(i, m) * dLpdS(3 * m + j, po);
+        tmp(3 * i + j, po) = s;
+      }
+  const T4 lhs = T4::Identity() + dt * (dSdFe * tmp);
+  Eigen::PartialPivLU<T4> lu(lhs);
+  const T4 dSdF = std::fabs(lu.determinant()) > 0 ? T4(lu.solve(rhs)) : rhs;
+  const T4 t3333 = dLpdS * dSdF;
+  T4 dFpinv;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      for (int po = 0; po < 9; ++po) {
+        double s = 0;
+        for (int m = 0; m < 3; ++m) s += invFp0_inc(i, m) * t3333(3 * m + j, po);
+        dFpinv(3 * i + j, po) = -dt * s;
+      }
+  const Mat3 S1 = sr.S * invFp.transpose();
+  const Mat3 FinvFp = F_end * invFp;
+  const Mat3 FinvFpS = FinvFp * sr.S;
+  const Mat3 diag = (invFp * S1).transpose();
+  T4& D = *dPdF;
+  D.setZero();
+  for (int p = 0; p < 3; ++p)
+    for (int j = 0; j < 3; ++j)
+      for (int l = 0; l < 3; ++l) D(3 * p + j, 3 * p + l) = diag(j, l);
+  for (int po = 0; po < 9; ++po) {
+    const Mat3 dFpi = unflat(dFpinv.col(po));
+    const Mat3 dS = unflat(dSdF.col(po));
+    const Mat3 add = F_end * dFpi * S1 + FinvFp * dS * invFp.transpose() + FinvFpS * dFpi.transpose();
+    for (int ij = 0; ij < 9; ++ij) D(ij, po) += add.data()[ij];
+  }
+  return true;
+}
+
+}  // namespace mspipe::cp

@@ -1,0 +1,123 @@
+#include "cp/phenopowerlaw.hpp"
+
+#include <cmath>
+
+namespace mspipe::cp {
+
+namespace {
+
+// x^n for x >= 0; the exponents of the power law are usually integers, for which
+// repeated squaring is exact and several times faster than pow().
+inline double power(double x, double n) {
+  const int k = static_cast<int>(n);
+  if (static_cast<double>(k) == n && k >= 0 && k <= 64) {
+    double r = 1.0, b = x;
+    for (int e = k; e > 0; e >>= 1) {
+      if (e & 1) r *= b;
+      b *= b;
+    }
+    return r;
+  }
+  return std::pow(x, n);
+}
+
+inline double resolved(const double* schmid, const Mat3& m) {
+  const double* a = m.data();
+  double t = 0;
+  for (int i = 0; i < 9; ++i) t += a[i] * schmid[i];
+  return t;
+}
+
+double twinned_fraction(const PhenoPowerLaw& p, const double* state) {
+  double f = 0;
+  const double* g = state + p.i_gamma_tw();
+  for (int i = 0; i < p.n_tw; ++i) f += g[i] / p.gamma_char[i];
+  return f;
+}
+
+}  // namespace
+
+void initial_state(const PhenoPowerLaw& p, double* s) {
+  for (int i = 0; i < p.n_sl; ++i) s[p.i_xi_sl() + i] = p.xi_0_sl[i];
+  for (int i = 0; i < p.n_tw; ++i) s[p.i_xi_tw() + i] = p.xi_0_tw[i];
+  for (int i = 0; i < p.n_sl; ++i) s[p.i_gamma_sl() + i] = 0.0;
+  for (int i = 0; i < p.n_tw; ++i) s[p.i_gamma_tw() + i] = 0.0;
+}
+
+void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
+                               Mat3& Lp, T4* dLp_dMp) {
+  Lp.setZero();
+  if (dLp_dMp) dLp_dMp->setZero();
+  const double* xi_sl = state + p.i_xi_sl();
+  for (int a = 0; a < p.n_sl; ++a) {
+    const double* P = &p.P_sl[9 * a];
+    const double tau = resolved(P, Mp);
+    const double x = std::fabs(tau) / xi_sl[a];
+    const double xn = power(x, p.n_sl_exp[a]);
+    const double rate = p.dot_gamma_0_sl[a] * xn;
+    const double gdot = tau >= 0 ? rate : -rate;
+    for (int i = 0; i < 9; ++i) Lp.data()[i] += gdot * P[i];
+    // dγ̇/dτ = n |γ̇| / |τ| for either sign of τ.
+    if (dLp_dMp && rate != 0.0) {
+      const double d = p.n_sl_exp[a] * rate / std::fabs(tau);
+      const Eigen::Map<const Vec9> v(P);
+      dLp_dMp->noalias() += (d * v) * v.transpose();
+    }
+  }
+  if (p.n_tw == 0) return;
+  const double untwinned = 1.0 - twinned_fraction(p, state);
+  const double* xi_tw = state + p.i_xi_tw();
+  for (int b = 0; b < p.n_tw; ++b) {
+    const double* P = &p.P_tw[9 * b];
+    const double tau = resolved(P, Mp);
+    if (!(tau > 0.0)) continue;  // unidirectional: only a positive shear twins
+    const double gdot = untwinned * p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b]);
+    for (int i = 0; i < 9; ++i) Lp.data()[i] += gdot * P[i];
+    if (dLp_dMp && gdot != 0.0) {
+      const double d = gdot * p.n_tw_exp[b] / tau;
+      const Eigen::Map<const Vec9> v(P);
+      dLp_dMp->noalias() += (d * v) * v.transpose();
+    }
+  }
+}
+
+void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot) {
+  double gsl[kMaxSlip], gtw[kMaxTwin];
+  const double* xi_sl = state + p.i_xi_sl();
+  for (int a = 0; a < p.n_sl; ++a) {
+    const double tau = resolved(&p.P_sl[9 * a], Mp);
+    gsl[a] = p.dot_gamma_0_sl[a] * power(std::fabs(tau) / xi_sl[a], p.n_sl_exp[a]);  // |γ̇|
+  }
+  const double sumF = twinned_fraction(p, state);
+  const double* xi_tw = state + p.i_xi_tw();
+  for (int b = 0; b < p.n_tw; ++b) {
+    const double tau = resolved(&p.P_tw[9 * b], Mp);
+    gtw[b] = tau > 0.0 ? (1.0 - sumF) * p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b])
+                       : 0.0;
+  }
+  // Slip resistance: the saturation factor belongs to the hardened system (v3.0.2).
+  for (int a = 0; a < p.n_sl; ++a) {
+    const double sat = 1.0 - xi_sl[a] / (p.xi_inf_sl[a] + p.f_sat_sl_tw[a] * std::sqrt(sumF));
+    const double left = std::copysign(std::pow(std::fabs(sat), p.a_sl[a]), sat);
+    double forest = 0, from_twins = 0;
+    for (int b = 0; b < p.n_sl; ++b) forest += p.h_sl_sl(a, b) * gsl[b];
+    for (int b = 0; b < p.n_tw; ++b) from_twins += p.h_sl_tw(a, b) * gtw[b];
+    dot[p.i_xi_sl() + a] =
+        p.h_0_sl_sl[a] * (1.0 + p.c_1[a] * std::pow(sumF, p.c_2[a])) * left * forest + from_twins;
+  }
+  if (p.n_tw > 0) {
+    double sum_gamma_sl = 0;
+    for (int a = 0; a < p.n_sl; ++a) sum_gamma_sl += state[p.i_gamma_sl() + a];
+    for (int b = 0; b < p.n_tw; ++b) {
+      double by_slip = 0, by_twins = 0;
+      for (int a = 0; a < p.n_sl; ++a) by_slip += p.h_tw_sl(b, a) * gsl[a];
+      for (int c = 0; c < p.n_tw; ++c) by_twins += p.h_tw_tw(b, c) * gtw[c];
+      dot[p.i_xi_tw() + b] = p.h_0_tw_sl[b] * std::pow(sum_gamma_sl, p.c_3[b]) * by_slip +
+                             p.h_0_tw_tw[b] * std::pow(sumF, p.c_4[b]) * by_twins;
+    }
+  }
+  for (int a = 0; a < p.n_sl; ++a) dot[p.i_gamma_sl() + a] = gsl[a];
+  for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = gtw[b];
+}
+
+}  // namespace mspipe::cp

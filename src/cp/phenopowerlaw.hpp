@@ -1,0 +1,20 @@
+#pragma once
+// Kinetics and hardening of DAMASK v3.0.2's phenomenological power law. All functions
+// work on one material point, in the crystal (plastic) frame, with the Mandel stress
+// Mp = S (no intermediate configuration). Workspace is on the stack.
+#include "cp/phase.hpp"
+#include "cp/tensor.hpp"
+
+namespace mspipe::cp {
+
+// Lp = Σ γ̇α Pα + Σ γ̇tw Ptw and, when dLp_dMp is given, its derivative.
+void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
+                               Mat3& Lp, T4* dLp_dMp);
+
+// Rate of the state [xi_sl, xi_tw, gamma_sl, gamma_tw] at stress Mp and state `state`.
+void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot_state);
+
+// Initial state: xi = xi_0, gamma = 0.
+void initial_state(const PhenoPowerLaw& p, double* state);
+
+}  // namespace mspipe::cp

@@ -1,0 +1,165 @@
+// The phenopowerlaw material point: elastic response, consistent tangent, kinetics.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "cp/material_point.hpp"
+#include "cp/phenopowerlaw.hpp"
+#include "texture/quaternion.hpp"
+
+using namespace mspipe;
+using namespace mspipe::cp;
+
+namespace {
+
+Mat3 rotation(const texture::Quat& q) {
+  const auto m = texture::to_matrix(q);
+  Mat3 r;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
+  return r;
+}
+
+// A material point with its own storage, reset to the undeformed state.
+struct Point {
+  explicit Point(const Phase& ph, const Mat3& R) : n(ph.plastic.state_size()) {
+    for (auto* v : {&Fp, &Lp, &S, &F0, &Fp0, &Lp0, &S0}) v->assign(9, 0.0);
+    state.assign(n, 0.0);
+    state0.assign(n, 0.0);
+    initial_point(ph, R, Fp.data(), Lp.data(), S.data(), state.data());
+    Fp0 = Fp;
+    state0 = state;
+    F0 = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  }
+  PointRef ref() {
+    return {Fp.data(), Lp.data(), S.data(), state.data(), F0.data(), Fp0.data(),
+            Lp0.data(), S0.data(), state0.data()};
+  }
+  int n;
+  std::vector<double> Fp, Lp, S, state, F0, Fp0, Lp0, S0, state0;
+};
+
+Phase copper(double xi0 = 1.6e6, double h0 = 0.35e9) {
+  auto spec = preset_phase("Cu");
+  spec.plastic["xi_0_sl"] = {xi0};
+  spec.plastic["h_0_sl-sl"] = {h0};
+  return make_phase(spec);
+}
+
+}  // namespace
+
+TEST(MaterialPoint, ElasticResponseIsHookeInTheRotatedFrame) {
+  const Phase cu = copper(1e15);  // no slip at any stress reached here
+  const Mat3 R = rotation(texture::from_bunge_deg(30, 40, 50));
+  Point pt(cu, R);
+  Mat3 F;
+  F << 1.001, 0.0004, 0, -0.0002, 0.9995, 0.0003, 0.0001, 0, 1.0008;
+  Mat3 P;
+  ASSERT_TRUE(constitutive_update(cu, {}, F, 0.5, pt.ref(), P, nullptr));
+  // Exact: Fe = F Rᵀ, S = C:½(FeᵀFe − I) in the crystal frame, P = Fe S R.
+  const Mat3 Fe = F * R.transpose();
+  const Mat3 S = ddot(cu.C, 0.5 * (Fe.transpose() * Fe - Mat3::Identity()));
+  const Mat3 expected = Fe * S * R;
+  EXPECT_LT((P - expected).norm(), 1e-9 * expected.norm());
+  // Small strain: P ≈ C_lab : ε with C_lab the stiffness rotated to the lab frame.
+  const T4 C_lab = rotate(R.transpose(), cu.C);
+  const Mat3 eps = 0.5 * (F + F.transpose()) - Mat3::Identity();
+  EXPECT_LT((P - ddot(C_lab, eps)).norm(), 5e-3 * P.norm());
+}
+
+TEST(MaterialPoint, ElasticTangentIsRotatedStiffnessAtRest) {
+  const Phase cu = copper();
+  const Mat3 R = rotation(texture::from_bunge_deg(10, 20, 30));
+  Point pt(cu, R);
+  Mat3 P;
+  T4 D;
+  ASSERT_TRUE(constitutive_update(cu, {}, Mat3::Identity(), 0.0, pt.ref(), P, &D));
+  EXPECT_LT(P.norm(), 1e-3);  // round-off of C ~ 1e11 Pa
+  EXPECT_LT((D - rotate(R.transpose(), cu.C)).norm(), 1e-6 * cu.C.norm());
+}
+
+// Without hardening the state does not change P, so the analytic tangent (state held
+// fixed, as DAMASK's) must equal central finite differences of the full update. The
+// overstress is kept moderate so that the step needs no sub-stepping (DAMASK's tangent
+// always spans the whole step).
+TEST(MaterialPoint, TangentMatchesFiniteDifferencesInThePlasticRange) {
+  const Phase cu = copper(1.0e8, 0.0);
+  const Mat3 R = rotation(texture::from_bunge_deg(35, 45, 0));
+  Mat3 F;
+  F << 0.9992, 0.0003, 0.0, 0.0001, 0.9991, 0.0002, 0.0, -0.0001, 1.002;
+  const double dt = 2.0;
+  IntegrationNumerics tight;  // converge Lp far below the finite-difference step
+  tight.eps_rel_Lp = 1e-10;
+  tight.eps_abs_Lp = 1e-16;
+  T4 D;
+  Mat3 P;
+  {
+    Point pt(cu, R);
+    ASSERT_TRUE(constitutive_update(cu, tight, F, dt, pt.ref(), P, &D));
+    double gamma = 0;
+    for (int a = 0; a < 12; ++a) gamma += pt.state[cu.plastic.i_gamma_sl() + a];
+    ASSERT_GT(gamma, 1e-4) << "the point must deform plastically for this test";
+  }
+  const double h = 1e-6;
+  T4 fd;
+  for (int kl = 0; kl < 9; ++kl) {
+    Mat3 Fp = F, Fm = F;
+    Fp.data()[kl] += h;
+    Fm.data()[kl] -= h;
+    Mat3 Pp, Pm;
+    Point a(cu, R), b(cu, R);
+    ASSERT_TRUE(constitutive_update(cu, tight, Fp, dt, a.ref(), Pp, nullptr));
+    ASSERT_TRUE(constitutive_update(cu, tight, Fm, dt, b.ref(), Pm, nullptr));
+    fd.col(kl) = flat((Pp - Pm) / (2 * h));
+  }
+  EXPECT_LT((fd - D).norm(), 1e-5 * D.norm()) << "analytic\n" << D << "\nfd\n" << fd;
+  // Plastic flow softens the shear response: the tangent differs from the elastic one.
+  EXPECT_GT((D - rotate(R.transpose(), cu.C)).norm(), 1e-2 * D.norm());
+}
+
+TEST(MaterialPoint, SlipRateFollowsThePowerLaw) {
+  const Phase cu = copper();
+  std::vector<double> state(cu.plastic.state_size());
+  initial_state(cu.plastic, state.data());
+  // A pure shear stress of 2 ξ0 on system 1 only: γ̇ = γ̇0 · 2^n on that system.
+  const double xi0 = 1.6e6;
+  Mat3 P1 = Eigen::Map<const Mat3>(&cu.plastic.P_sl[0]);
+  const Mat3 M = 2 * xi0 * (P1 + P1.transpose());  // τ1 = M : P1 = 2 ξ0 (|d|=|n|=1, d ⟂ n)
+  Mat3 Lp;
+  T4 dLp;
+  plastic_velocity_gradient(cu.plastic, M, state.data(), Lp, &dLp);
+  std::vector<double> dot(cu.plastic.state_size());
+  state_rate(cu.plastic, M, state.data(), dot.data());
+  EXPECT_NEAR(dot[cu.plastic.i_gamma_sl()], 3e-3 * std::pow(2.0, 20), 1e-9 * 3e-3 * std::pow(2.0, 20));
+  // Initial hardening of system 1: h0 (1 − ξ0/ξ∞)^a Σβ h1β |γ̇β|.
+  double forest = 0;
+  for (int b = 0; b < 12; ++b) forest += cu.plastic.h_sl_sl(0, b) * dot[cu.plastic.i_gamma_sl() + b];
+  EXPECT_NEAR(dot[0], 0.35e9 * std::pow(1 - 1.6e6 / 96.4e6, 0.6) * forest, 1e-9 * dot[0]);
+  // Lp is traceless (isochoric) and dLp/dM matches a finite difference.
+  EXPECT_NEAR(Lp.trace(), 0.0, 1e-12 * Lp.norm());
+  const double h = 1.0;
+  for (int kl : {0, 1, 5}) {
+    Mat3 Mp = M, Mm = M;
+    Mp.data()[kl] += h;
+    Mm.data()[kl] -= h;
+    Mat3 Lpp, Lpm;
+    plastic_velocity_gradient(cu.plastic, Mp, state.data(), Lpp, nullptr);
+    plastic_velocity_gradient(cu.plastic, Mm, state.data(), Lpm, nullptr);
+    EXPECT_LT((flat((Lpp - Lpm) / (2 * h)) - dLp.col(kl)).norm(), 1e-5 * dLp.norm());
+  }
+}
+
+TEST(MaterialPoint, MagnesiumTwinsOnlyUnderPositiveShear) {
+  const Phase mg = make_phase(preset_phase("Mg"));
+  ASSERT_EQ(mg.plastic.n_sl, 18);
+  ASSERT_EQ(mg.plastic.n_tw, 12);
+  std::vector<double> state(mg.plastic.state_size()), dot(mg.plastic.state_size());
+  initial_state(mg.plastic, state.data());
+  Mat3 Pt = Eigen::Map<const Mat3>(&mg.plastic.P_tw[0]);
+  const Mat3 M = 60e6 * (Pt + Pt.transpose());
+  state_rate(mg.plastic, M, state.data(), dot.data());
+  EXPECT_GT(dot[mg.plastic.i_gamma_tw()], 0.0);
+  state_rate(mg.plastic, -M, state.data(), dot.data());
+  EXPECT_EQ(dot[mg.plastic.i_gamma_tw()], 0.0);
+}

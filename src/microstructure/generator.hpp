@@ -7,6 +7,7 @@
 // (seed, id, purpose), so a VE can be regenerated anywhere, on any rank, without a file.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ struct GeneratorParams {
 
 // Reads and validates a [generate] section; unknown keys are config errors.
 GeneratorParams parse_generator_params(const core::Section& generate);
+// Why the grains cannot tile the box (mean grain larger than half the box), or nullopt.
+// parse_generator_params() checks it; callers that override size or resolution recheck.
+std::optional<std::string> box_problem(const GeneratorParams& p);
 // A [generate] section (TOML text) that parses back to `p`: stored in VE-set files.
 std::string to_toml(const GeneratorParams& p);
 

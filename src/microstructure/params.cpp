@@ -61,6 +61,17 @@ TextureParams parse_texture(const core::Section& s) {
 
 }  // namespace
 
+std::optional<std::string> box_problem(const GeneratorParams& p) {
+  // At least two grains of the mean size must fit, or a "polycrystal" is one grain.
+  const double box = p.size * p.resolution;
+  const double grain_volume = M_PI / 6.0 * std::pow(p.grain_size.mean_esd, 3);
+  if (grain_volume > 0.5 * box * box * box)
+    return fmt::format("grains larger than the box: a grain of mean_esd {:g} has volume {:.4g}, more than half the "
+                       "box (size {} x resolution {:g})^3 = {:.4g}",
+                       p.grain_size.mean_esd, grain_volume, p.size, p.resolution, box * box * box);
+  return std::nullopt;
+}
+
 GeneratorParams parse_generator_params(const core::Section& s) {
   GeneratorParams p;
   p.size = static_cast<int>(s.integer("size", p.size, core::Range::between(4, 1024)));
@@ -80,13 +91,7 @@ GeneratorParams parse_generator_params(const core::Section& s) {
   if (auto g = s.optional_section("shape")) p.shape = parse_shape(*g);
   if (auto g = s.optional_section("texture")) p.texture = parse_texture(*g);
 
-  // At least two grains of the mean size must fit, or a "polycrystal" is one grain.
-  const double box = p.size * p.resolution;
-  const double grain_volume = M_PI / 6.0 * std::pow(p.grain_size.mean_esd, 3);
-  if (grain_volume > 0.5 * box * box * box)
-    s.fail("grain_size", fmt::format("grains larger than the box: a grain of mean_esd {:g} has volume {:.4g}, more "
-                                     "than half the box (size {} x resolution {:g})^3 = {:.4g}",
-                                     p.grain_size.mean_esd, grain_volume, p.size, p.resolution, box * box * box));
+  if (auto problem = box_problem(p)) s.fail("grain_size", *problem);
   s.finish();
   return p;
 }

@@ -124,6 +124,21 @@ void tessellate(int size, std::span<const Site> sites, const Mat3& metric, Tesse
   }
   const int nb = (size + bin - 1) / bin;
 
+  // Sites bucketed on a coarse grid of about one site per bucket, so that a bin looks
+  // only at the buckets within reach instead of at every site.
+  const int m = std::clamp(static_cast<int>(std::cbrt(static_cast<double>(n))), 1, 64);
+  const double cell = l / m;
+  std::vector<std::vector<std::int32_t>> bucket(std::size_t(m) * m * m);
+  const auto bucket_of = [&](double x) { return std::min(m - 1, static_cast<int>(x / cell)); };
+  for (std::size_t i = 0; i < n; ++i)
+    bucket[bucket_of(pos[i][0]) + m * (bucket_of(pos[i][1]) + m * bucket_of(pos[i][2]))].push_back(
+        static_cast<std::int32_t>(i));
+  double a_min = std::numeric_limits<double>::infinity(), c_max = -a_min;
+  for (std::size_t i = 0; i < n; ++i) {
+    a_min = std::min(a_min, wa[i]);
+    c_max = std::max(c_max, wc[i]);
+  }
+
 #pragma omp parallel
   {
     std::vector<Candidate> cand;
@@ -141,9 +156,10 @@ void tessellate(int size, std::span<const Site> sites, const Mat3& metric, Tesse
             r2 += h * h;
           }
           const double reach = smax * std::sqrt(r2);  // bound on |B (p - c)| inside the bin
-          // Pass 1: an upper bound T on the best score in the bin from the nearest images.
+          // Pass 1: an upper bound T on the best score in the bin, from the sites of the
+          // neighbouring buckets (nearest images); any site gives a valid bound.
           double t = std::numeric_limits<double>::infinity();
-          for (std::size_t i = 0; i < n; ++i) {
+          const auto upper = [&](std::size_t i) {
             double e[3];
             for (int d = 0; d < 3; ++d) {
               e[d] = c[d] - pos[i][d];
@@ -152,33 +168,43 @@ void tessellate(int size, std::span<const Site> sites, const Mat3& metric, Tesse
             }
             const double nrm = std::sqrt(sc.norm2(e[0], e[1], e[2]));
             t = std::min(t, (nrm + reach) * (nrm + reach) * wa[i] - wc[i]);
-          }
+          };
+          const int cb[3] = {bucket_of(c[0]), bucket_of(c[1]), bucket_of(c[2])};
+          for (int dz = -1; dz <= 1; ++dz)
+            for (int dy = -1; dy <= 1; ++dy)
+              for (int dx = -1; dx <= 1; ++dx) {
+                const int k = (cb[0] + dx + m) % m + m * ((cb[1] + dy + m) % m + m * ((cb[2] + dz + m) % m));
+                for (auto i : bucket[k]) upper(static_cast<std::size_t>(i));
+              }
+          if (!std::isfinite(t))
+            for (std::size_t i = 0; i < n; ++i) upper(i);
           // Small slack so that rounding in the bounds never drops the true winner.
           const double t_slack = t + 1e-9 * (std::fabs(t) + 1);
-          // Pass 2: every site image whose lower bound can beat T.
+          // Pass 2: every site image whose lower bound can beat T. A site qualifies only if
+          // max(0, |B e| - reach)^2 a_i - c_i <= T, so |e_d| <= |B e| / smin is bounded.
           cand.clear();
-          for (std::size_t i = 0; i < n; ++i) {
-            const double room = t_slack + wc[i];  // need max(0, |Be| - reach)^2 * a <= room
-            if (room < 0) continue;
-            const double rad = std::sqrt(room / wa[i]) + reach;  // |Be| <= rad
-            const double axis_reach = rad / smin + 1e-9;        // |e_d| <= |Be| / smin
-            double opts[3][3];
-            int nopt[3] = {0, 0, 0};
-            for (int d = 0; d < 3; ++d)
-              for (int k = -1; k <= 1; ++k) {
-                const double e = c[d] - (pos[i][d] + k * l);
-                if (std::fabs(e) <= axis_reach) opts[d][nopt[d]++] = k * l;
-              }
-            for (int iz = 0; iz < nopt[2]; ++iz)
-              for (int iy = 0; iy < nopt[1]; ++iy)
-                for (int ix = 0; ix < nopt[0]; ++ix) {
-                  const double sx = pos[i][0] + opts[0][ix], sy = pos[i][1] + opts[1][iy], sz = pos[i][2] + opts[2][iz];
+          const double r_all = (std::sqrt(std::max(0.0, t_slack + c_max) / a_min) + reach) / smin + 1e-6;
+          int klo[3], khi[3];
+          for (int d = 0; d < 3; ++d) {
+            klo[d] = static_cast<int>(std::floor((c[d] - r_all) / cell));
+            khi[d] = static_cast<int>(std::floor((c[d] + r_all) / cell));
+            // Only the 27 images of the definition: buckets of images -1, 0, +1.
+            klo[d] = std::max(klo[d], -m);
+            khi[d] = std::min(khi[d], 2 * m - 1);
+          }
+          for (int kz = klo[2]; kz <= khi[2]; ++kz)
+            for (int ky = klo[1]; ky <= khi[1]; ++ky)
+              for (int kx = klo[0]; kx <= khi[0]; ++kx) {
+                const int wx = (kx + m) % m, wy = (ky + m) % m, wz = (kz + m) % m;
+                const double ox = (kx < 0 ? -l : kx >= m ? l : 0.0), oy = (ky < 0 ? -l : ky >= m ? l : 0.0),
+                             oz = (kz < 0 ? -l : kz >= m ? l : 0.0);
+                for (auto i : bucket[wx + m * (wy + m * wz)]) {
+                  const double sx = pos[i][0] + ox, sy = pos[i][1] + oy, sz = pos[i][2] + oz;
                   const double nrm = std::sqrt(sc.norm2(c[0] - sx, c[1] - sy, c[2] - sz));
                   const double low = std::max(0.0, nrm - reach);
-                  if (low * low * wa[i] - wc[i] <= t_slack)
-                    cand.push_back({sx, sy, sz, wa[i], wc[i], static_cast<std::int32_t>(i)});
+                  if (low * low * wa[i] - wc[i] <= t_slack) cand.push_back({sx, sy, sz, wa[i], wc[i], i});
                 }
-          }
+              }
           const std::size_t nc = cand.size();
           for (int z = lo[2]; z < hi[2]; ++z)
             for (int y = lo[1]; y < hi[1]; ++y) {
@@ -189,7 +215,7 @@ void tessellate(int size, std::span<const Site> sites, const Mat3& metric, Tesse
                 for (std::size_t k = 0; k < nc; ++k) {
                   const Candidate& q = cand[k];
                   const double s = sc.norm2(x + 0.5 - q.sx, y + 0.5 - q.sy, z + 0.5 - q.sz) * q.a - q.c;
-                  // Candidates come in site order, so a tie keeps the lowest index.
+                  // A tie goes to the lowest site index, as in the definition.
                   if (s < best || (s == best && q.site < arg)) {
                     best = s;
                     arg = q.site;

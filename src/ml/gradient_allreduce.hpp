@@ -1,0 +1,47 @@
+#pragma once
+// Data-parallel gradient synchronisation: one fused all-reduce per step over the trainers'
+// communicator. Every parameter's gradient is a view into one flat buffer, so the
+// reduction needs no packing; the tail of the buffer carries the BatchNorm running
+// statistics (averaged across ranks) and a few loss sums for logging. MPI on CPU tensors,
+// NCCL on CUDA tensors when built with MSPIPE_HAVE_NCCL.
+#include <torch/torch.h>
+
+#include <memory>
+#include <span>
+
+#include "core/comm.hpp"
+
+namespace mspipe::ml {
+
+class NcclCommunicator;
+
+class GradientAllReduce {
+ public:
+  // `extra` floats ride along at the end of the buffer (summed, not averaged).
+  GradientAllReduce(const core::Comm& comm, torch::nn::Module& model, int extra = 0);
+  ~GradientAllReduce();
+
+  // Copies rank 0's parameters and buffers to every rank.
+  void broadcast_parameters();
+  void zero_grad();
+  // Sums over ranks; gradients and running statistics are then divided by the rank count.
+  void allreduce();
+  // The extra values: write before allreduce(), read the sums after.
+  std::span<float> extra();
+  std::int64_t gradient_count() const { return grad_numel_; }
+  double last_seconds() const { return last_seconds_; }
+  // True while every parameter's gradient still lives in the flat buffer.
+  bool gradients_are_views() const;
+
+ private:
+  void reduce_flat();
+  const core::Comm& comm_;
+  std::vector<torch::Tensor> params_, stat_buffers_, all_buffers_;
+  torch::Tensor flat_, host_extra_;
+  std::int64_t grad_numel_ = 0, stat_numel_ = 0;
+  int extra_ = 0;
+  double last_seconds_ = 0;
+  std::shared_ptr<NcclCommunicator> nccl_;  // shared_ptr: the type is complete only with NCCL
+};
+
+}  // namespace mspipe::ml

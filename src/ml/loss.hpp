@@ -1,0 +1,24 @@
+#pragma once
+// The VAE loss: alpha * BCE + (1 - alpha) * spectral + beta * KL (REFERENCE.md §E).
+#include <torch/torch.h>
+
+#include "ml/model.hpp"
+#include "ml/vae_options.hpp"
+
+namespace mspipe::ml {
+
+struct LossTerms {
+  torch::Tensor bce;       // mean over elements
+  torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (elements per sample * batch)
+  torch::Tensor kl;        // KL(q(z|x) || N(0, I)), summed over latent, mean over batch
+  torch::Tensor total;
+};
+
+// Spectral term: 3D FFT over (D, H, W) of every channel; the squared modulus of the
+// difference summed and divided by the number of elements (N * C * D * H * W).
+torch::Tensor spectral_loss(const torch::Tensor& x_hat, const torch::Tensor& x);
+
+// `out` from Vae::forward on input `x` (values in [0, 1]).
+LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptions& o);
+
+}  // namespace mspipe::ml

@@ -1,0 +1,90 @@
+#pragma once
+// The paper's 3D ResNet VAE (REFERENCE.md §E). Only ml/ sources include this header.
+//
+// Encoder: k7 s2 stem to w channels, BasicBlocks, k3 s2 convolutions to 2w, 4w, 8w with
+// blocks after each, flatten (8w * (D/16)^3) -> Linear hidden -> tanh -> Linear mu and
+// Linear ln(sigma^2). Decoder: Linear hidden -> ReLU -> Linear 8w * (D/16)^3 -> ReLU,
+// transposed convolutions k4 s2 p1 to 4w, 2w, w and then the input channels, with blocks
+// after each (the last ones on the input channels, as in the paper's code), a biased
+// k3 transposed convolution and a sigmoid.
+#include <torch/torch.h>
+
+#include "ml/vae_options.hpp"
+
+namespace mspipe::ml {
+
+// Number of GroupNorm groups for `channels`: the largest divisor not above `max_groups`
+// that leaves at least two channels per group (one-channel groups on a one-voxel
+// bottleneck would normalise every value to zero).
+int group_count(int channels, int max_groups);
+
+torch::nn::AnyModule make_norm(const ModelOptions& o, int channels);
+
+// Two 3x3x3 convolutions with normalisation and a residual connection.
+class ResBlockImpl : public torch::nn::Module {
+ public:
+  ResBlockImpl(const ModelOptions& o, int channels);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Conv3d conv1_{nullptr}, conv2_{nullptr};
+  torch::nn::AnyModule norm1_, norm2_;
+};
+TORCH_MODULE(ResBlock);
+
+class EncoderImpl : public torch::nn::Module {
+ public:
+  explicit EncoderImpl(const ModelOptions& o);
+  // Returns (mu, log_var).
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
+
+ private:
+  torch::nn::Sequential features_{nullptr};
+  torch::nn::Linear fc_hidden_{nullptr}, fc_mu_{nullptr}, fc_log_var_{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+class DecoderImpl : public torch::nn::Module {
+ public:
+  explicit DecoderImpl(const ModelOptions& o);
+  // Returns logits; the reconstruction is their sigmoid.
+  torch::Tensor forward(const torch::Tensor& z);
+
+ private:
+  ModelOptions o_;
+  torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
+  torch::nn::Sequential features_{nullptr};
+};
+TORCH_MODULE(Decoder);
+
+struct VaeOutput {
+  torch::Tensor logits;   // (N, C, D, D, D), before the sigmoid
+  torch::Tensor x_hat;    // sigmoid(logits)
+  torch::Tensor mu;       // (N, latent): the fingerprint
+  torch::Tensor log_var;  // ln sigma^2 (the paper's "log_sigma", used as exp(0.5 * .))
+};
+
+class VaeImpl : public torch::nn::Module {
+ public:
+  explicit VaeImpl(const ModelOptions& o);
+  // z = mu + exp(log_var / 2) * eps; with an undefined eps, z = mu (deterministic).
+  // eps has shape (N, latent) or (1, latent) (the paper's shared noise).
+  VaeOutput forward(const torch::Tensor& x, const torch::Tensor& eps = {});
+  const ModelOptions& options() const { return o_; }
+  Encoder encoder{nullptr};
+  Decoder decoder{nullptr};
+
+ private:
+  ModelOptions o_;
+};
+TORCH_MODULE(Vae);
+
+// Kaiming-normal (fan_out, ReLU) convolutions and unit/zero norm affine parameters, as
+// the paper's code does; linear layers keep LibTorch's default (same as PyTorch's).
+void initialise_weights(torch::nn::Module& m);
+
+std::int64_t parameter_count(torch::nn::Module& m);
+// The same count from the layer shapes alone (no allocation), for paper-size models.
+std::int64_t expected_parameter_count(const ModelOptions& o);
+
+}  // namespace mspipe::ml

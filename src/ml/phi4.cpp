@@ -1,0 +1,31 @@
+#include "ml/phi4.hpp"
+
+#include <cmath>
+
+namespace mspipe::ml {
+
+torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e) {
+  const auto e64 = e.to(torch::kFloat64);
+  const auto phi1 = e64.select(-1, 0) * (2 * M_PI);
+  const auto Phi = e64.select(-1, 1) * M_PI;
+  const auto phi2 = e64.select(-1, 2) * (2 * M_PI);
+  const auto sigma = 0.5 * (phi1 + phi2), delta = 0.5 * (phi1 - phi2);
+  const auto c = torch::cos(0.5 * Phi), s = torch::sin(0.5 * Phi);
+  // -P = +1 for P = -1.
+  auto q = torch::stack({c * torch::cos(sigma), s * torch::cos(delta), s * torch::sin(delta),
+                         c * torch::sin(sigma)},
+                        -1);
+  return torch::where(q.select(-1, 0).unsqueeze(-1) < 0, -q, q);
+}
+
+torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 5 && x.size(1) == 3 && x.sizes() == x_hat.sizes(),
+              "phi4_per_ve needs two (N, 3, D, H, W) tensors of one shape");
+  torch::NoGradGuard no_grad;
+  const auto voxels_last = [](const torch::Tensor& t) { return t.flatten(2).transpose(1, 2); };  // (N, V, 3)
+  const auto q1 = quaternions_from_normalised_euler(voxels_last(x));
+  const auto q2 = quaternions_from_normalised_euler(voxels_last(x_hat));
+  return (1.0 - (q1 * q2).sum(-1).abs()).mean(1);
+}
+
+}  // namespace mspipe::ml

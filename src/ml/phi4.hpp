@@ -1,0 +1,15 @@
+#pragma once
+// The paper's reconstruction metric: phi4(q1, q2) = 1 - |q1 . q2| (no crystal symmetry,
+// DESIGN.md §3) between the orientation of every voxel in a VE and in its reconstruction.
+#include <torch/torch.h>
+
+namespace mspipe::ml {
+
+// Unit quaternions (..., 4) from normalised Bunge angles (..., 3) = (phi1/2pi, Phi/pi,
+// phi2/2pi), Rowenhorst et al. (2015) with P = -1, as DAMASK's eu2qu.
+torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e);
+
+// Mean phi4 over the voxels of each VE: x, x_hat are (N, 3, D, H, W); returns (N).
+torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x);
+
+}  // namespace mspipe::ml

@@ -1,0 +1,237 @@
+#include "ml/trainer.hpp"
+
+#include <fmt/core.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/comm.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "core/rng.hpp"
+#include "ml/checkpoint.hpp"
+#include "ml/evaluation.hpp"
+#include "ml/gradient_allreduce.hpp"
+#include "ml/loss.hpp"
+#include "ml/model.hpp"
+
+namespace mspipe::ml {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr const char* kCsvHeader =
+    "epoch,steps,train_bce,train_spectral,train_kl,train_total,test_bce,test_spectral,test_kl,test_total,"
+    "test_phi4_mean,test_phi4_std\n";
+
+void shuffle(std::vector<std::int64_t>& v, core::Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+// Standard normal noise for the samples at global batch positions [first, first + n) of
+// step `step`, keyed so that a sample gets the same noise whatever rank holds it.
+torch::Tensor noise(const ModelOptions& m, std::uint64_t seed, std::int64_t step, std::int64_t first,
+                    std::int64_t n) {
+  const bool shared = m.noise == Noise::shared;
+  const std::int64_t rows = shared ? 1 : n;
+  auto eps = torch::empty({rows, m.latent}, torch::kFloat32);
+  auto* p = eps.data_ptr<float>();
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const std::int64_t position = shared ? 0 : first + r;
+    core::Rng rng(seed, static_cast<std::uint64_t>(step), core::hash_purpose("vae_noise") ^ static_cast<std::uint64_t>(position));
+    for (int j = 0; j < m.latent; ++j) p[r * m.latent + j] = static_cast<float>(rng.normal());
+  }
+  return eps;
+}
+
+void write_text_atomically(const std::filesystem::path& file, const std::string& text) {
+  auto tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out.good()) throw core::InputError(core::format_error(tmp.string(), "cannot write"));
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+// Rank 0 writes; a failure there becomes the same error on every rank.
+template <class Fn>
+void on_root(const core::Comm& comm, Fn&& fn) {
+  core::collective(comm, core::ExitCode::failure, [&] {
+    if (comm.rank() != 0) return;
+    try {
+      fn();
+    } catch (const core::CollectiveError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw core::InputError(e.what());
+    }
+  });
+}
+
+}  // namespace
+
+Split split_indices(std::int64_t count, double test_fraction, std::uint64_t seed) {
+  std::vector<std::int64_t> all(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) all[i] = i;
+  core::Rng rng(seed, 0, "vae_split");
+  shuffle(all, rng);
+  const auto n_test = std::clamp<std::int64_t>(std::llround(test_fraction * count), 1, count - 1);
+  Split s;
+  s.test.assign(all.begin(), all.begin() + n_test);
+  s.train.assign(all.begin() + n_test, all.end());
+  return s;
+}
+
+std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& train, std::int64_t epoch,
+                                      std::uint64_t seed) {
+  auto order = train;
+  core::Rng rng(seed, static_cast<std::uint64_t>(epoch), "vae_shuffle");
+  shuffle(order, rng);
+  return order;
+}
+
+TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSource& data, bool resume) {
+  const auto& t = cfg.train;
+  const int ranks = comm.size();
+  if (data.edge() != cfg.model.ve_size)
+    throw core::ConfigError(fmt::format("vae.ve_size = {} but the VEs of {} have {} voxels per side",
+                                        cfg.model.ve_size, data.describe(), data.edge()));
+  if (t.batch_size % ranks != 0)
+    throw core::ConfigError(fmt::format("vae.batch_size = {} must be a multiple of the {} trainer ranks "
+                                        "(every rank takes the same share of each batch)",
+                                        t.batch_size, ranks));
+  const auto split = split_indices(data.size(), t.test_fraction, t.seed);
+  const auto train_n = static_cast<std::int64_t>(split.train.size());
+  if (train_n < t.batch_size)
+    throw core::ConfigError(fmt::format("vae.batch_size = {} exceeds the {} training VEs", t.batch_size, train_n));
+  torch::Device device(torch::kCPU);
+  if (t.device == "cuda") {
+    if (!torch::cuda::is_available())
+      throw core::ConfigError("vae.device = \"cuda\" but this LibTorch has no CUDA device");
+    device = torch::Device(torch::kCUDA);
+  }
+  at::set_num_threads(t.threads);
+
+  const int local_batch = t.batch_size / ranks;
+  const std::int64_t steps_per_epoch = train_n / t.batch_size;  // the last partial batch is dropped
+  std::int64_t total_steps = steps_per_epoch * t.epochs;
+  if (t.max_steps > 0) total_steps = std::min(total_steps, t.max_steps);
+
+  const auto ckpt_path = cfg.output_dir / "checkpoint.pt";
+  const auto csv_path = cfg.output_dir / "metrics.csv";
+  on_root(comm, [&] { std::filesystem::create_directories(cfg.output_dir); });
+
+  torch::manual_seed(t.seed);
+  Vae model(cfg.model);
+  model->to(device);
+  torch::optim::Adam optimizer(
+      model->parameters(), torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay).amsgrad(t.amsgrad));
+
+  Checkpoint state;
+  state.model = cfg.model;
+  state.position.seed = t.seed;
+  state.metrics_csv = kCsvHeader;
+  state.epoch_sums.assign(5, 0.0);  // bce, spectral, kl, total, steps
+  if (resume && std::filesystem::exists(ckpt_path)) {
+    const auto saved = read_checkpoint_header(ckpt_path);
+    if (describe_model_options(saved.model) != describe_model_options(cfg.model) || saved.position.seed != t.seed)
+      throw core::ConfigError(fmt::format("{}: the checkpoint was written for another model or seed ({}, seed {}); "
+                                          "remove it or change vae.output_dir",
+                                          ckpt_path.string(), describe_model_options(saved.model),
+                                          saved.position.seed));
+    load_checkpoint_state(ckpt_path, model, &optimizer);
+    state = saved;
+    core::log::info("vae: resuming from {} at epoch {}, step {}", ckpt_path.string(), state.position.epoch,
+                    state.position.global_step);
+  }
+  auto& pos = state.position;
+
+  GradientAllReduce sync(comm, *model, 4);
+  sync.broadcast_parameters();
+  core::log::info("vae: {} ({} parameters), {} train / {} test VEs of {}, batch {} ({} per rank on {} rank(s)), "
+                  "{} steps per epoch",
+                  cfg.model.architecture(), parameter_count(*model), train_n, split.test.size(), data.describe(),
+                  t.batch_size, local_batch, ranks, steps_per_epoch);
+
+  TrainSummary summary;
+  summary.checkpoint = ckpt_path;
+  summary.metrics = csv_path;
+  const auto start = Clock::now();
+  auto save = [&] {
+    on_root(comm, [&] {
+      save_checkpoint(ckpt_path, model, &optimizer, state);
+      write_text_atomically(csv_path, state.metrics_csv);
+    });
+  };
+  core::Progress progress("vae train", total_steps, t.progress_interval_s);
+  bool stopped = false;
+  const std::int64_t first_step = pos.global_step;
+  for (; pos.epoch < t.epochs && !stopped; ++pos.epoch, pos.step_in_epoch = 0) {
+    const auto order = epoch_order(split.train, pos.epoch, t.seed);
+    model->train();
+    for (; pos.step_in_epoch < steps_per_epoch; ++pos.step_in_epoch) {
+      if (t.max_steps > 0 && pos.global_step >= t.max_steps) {
+        stopped = true;
+        break;
+      }
+      const std::int64_t first = pos.step_in_epoch * t.batch_size + comm.rank() * local_batch;
+      auto x = load_batch(data, std::span(order).subspan(first, local_batch)).to(device);
+      const auto eps = noise(cfg.model, t.seed, pos.global_step, first, local_batch).to(device);
+      sync.zero_grad();
+      const auto out = model->forward(x, eps);
+      const auto terms = vae_loss(out, x, cfg.loss);
+      terms.total.backward();
+      auto extra = sync.extra();
+      extra[0] = terms.bce.template item<float>();
+      extra[1] = terms.spectral.template item<float>();
+      extra[2] = terms.kl.template item<float>();
+      extra[3] = terms.total.template item<float>();
+      sync.allreduce();
+      optimizer.step();
+      for (int k = 0; k < 4; ++k) state.epoch_sums[k] += extra[k] / ranks;
+      state.epoch_sums[4] += 1;
+      summary.allreduce_seconds += sync.last_seconds();
+      ++pos.global_step;
+      progress.update(pos.global_step);
+      if (t.checkpoint_every > 0 && pos.global_step % t.checkpoint_every == 0) {
+        ++pos.step_in_epoch;  // the saved position is the next step to take
+        save();
+        --pos.step_in_epoch;
+      }
+    }
+    if (stopped) break;
+    const auto test = evaluate(model, data, split.test, comm, local_batch, cfg.loss, t.phi4_samples);
+    const auto& s = state.epoch_sums;
+    const double steps = std::max(1.0, s[4]);
+    state.metrics_csv += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g}\n",
+                                     pos.epoch + 1, pos.global_step, s[0] / steps, s[1] / steps, s[2] / steps,
+                                     s[3] / steps, test.bce, test.spectral, test.kl, test.total, test.phi4_mean,
+                                     test.phi4_std);
+    core::log::info("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}), "
+                    "test phi4 {:.4f} ± {:.4f}",
+                    pos.epoch + 1, t.epochs, s[3] / steps, test.total, test.bce, test.spectral, test.phi4_mean,
+                    test.phi4_std);
+    summary.train_total = s[3] / steps;
+    summary.test_total = test.total, summary.test_bce = test.bce, summary.test_spectral = test.spectral;
+    summary.test_phi4_mean = test.phi4_mean, summary.test_phi4_std = test.phi4_std;
+    ++summary.epochs_completed;
+    std::fill(state.epoch_sums.begin(), state.epoch_sums.end(), 0.0);
+    // The checkpoint records the next epoch to run.
+    ++pos.epoch;
+    pos.step_in_epoch = 0;
+    save();
+    --pos.epoch;
+  }
+  if (stopped) save();
+  progress.finish();
+  summary.steps = pos.global_step;
+  summary.steps_this_run = pos.global_step - first_step;
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace mspipe::ml

@@ -1,0 +1,112 @@
+#include "ml/vae_options.hpp"
+
+#include <fmt/core.h>
+
+#include <sstream>
+#include <stdexcept>
+
+#include "core/config.hpp"
+
+namespace mspipe::ml {
+
+std::array<int, 4> blocks_for(const std::string& architecture) {
+  if (architecture == "resnet12") return {1, 1, 1, 1};
+  if (architecture == "resnet18") return {2, 2, 2, 2};
+  if (architecture == "resnet34") return {3, 4, 6, 3};
+  throw std::invalid_argument("unknown architecture " + architecture);
+}
+
+std::string ModelOptions::architecture() const {
+  for (const char* name : {"resnet12", "resnet18", "resnet34"})
+    if (blocks_for(name) == blocks) return name;
+  return fmt::format("custom[{},{},{},{}]", blocks[0], blocks[1], blocks[2], blocks[3]);
+}
+
+VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int threads) {
+  using core::Range;
+  VaeConfig c;
+  auto& m = c.model;
+  m.blocks = blocks_for(vae.string("architecture", "resnet18", {"resnet12", "resnet18", "resnet34"}));
+  m.width = static_cast<int>(vae.integer("width", 64, Range::between(1, 4096)));
+  m.latent = static_cast<int>(vae.integer("latent", 256, Range::between(1, 1 << 20)));
+  m.hidden = static_cast<int>(vae.integer("hidden", 8192, Range::between(1, 1 << 24)));
+  m.ve_size = static_cast<int>(vae.integer("ve_size", 64, Range::between(16, 1024)));
+  if (m.ve_size % 16 != 0)
+    vae.fail("ve_size", fmt::format("must be a multiple of 16 (four stride-2 stages), got {}", m.ve_size));
+  const auto norm = vae.string("norm", "group", {"group", "batch"});
+  m.norm = norm == "batch" ? Norm::batch : Norm::group;
+  m.norm_groups = static_cast<int>(vae.integer("norm_groups", 8, Range::between(1, 1024)));
+  m.noise = vae.string("noise", "per_sample", {"per_sample", "shared"}) == "shared" ? Noise::shared
+                                                                                    : Noise::per_sample;
+
+  auto& l = c.loss;
+  l.alpha = vae.number("alpha", 0.999, Range::between(0, 1));
+  l.beta = vae.number("beta", 0.0, Range::non_negative());
+  l.bce = vae.string("bce", "input_as_target", {"input_as_target", "paper_reversed"}) == "paper_reversed"
+              ? BceForm::paper_reversed
+              : BceForm::input_as_target;
+
+  auto& t = c.train;
+  t.lr = vae.number("lr", 1e-5, Range::positive());
+  t.weight_decay = vae.number("weight_decay", 1e-5, Range::non_negative());
+  t.amsgrad = vae.boolean("amsgrad", false);
+  t.batch_size = static_cast<int>(vae.integer("batch_size", 8, Range::between(1, 1 << 20)));
+  t.epochs = static_cast<int>(vae.integer("epochs", 1, Range::between(1, 1 << 20)));
+  t.test_fraction = vae.number("test_fraction", 0.1, Range::open_between(0, 1));
+  t.checkpoint_every = vae.integer("checkpoint_every", 100, Range::non_negative());
+  t.max_steps = vae.integer("max_steps", 0, Range::non_negative());
+  t.phi4_samples = static_cast<int>(vae.integer("phi4_samples", 8, Range::non_negative()));
+  t.threads = static_cast<int>(vae.integer("threads", threads, Range::between(1, 1024)));
+  t.seed = static_cast<std::uint64_t>(vae.integer("seed", static_cast<std::int64_t>(seed), Range::non_negative()));
+  t.device = vae.string("device", "cpu", {"cpu", "cuda"});
+  t.progress_interval_s = vae.number("progress_interval_s", 10.0, Range::positive());
+  c.output_dir = vae.string("output_dir", "vae");
+
+  auto d = vae.section("data");
+  c.data.source = d.string("source", std::nullopt, {"ve_set", "generate", "synthetic"});
+  if (c.data.source == "ve_set") c.data.ve_set = d.string("file");
+  c.data.count = d.integer("count", c.data.source == "ve_set" ? std::optional<std::int64_t>(0) : std::nullopt,
+                           c.data.source == "ve_set" ? Range::non_negative() : Range::at_least(2));
+  if (c.data.source != "ve_set") c.data.first_id = d.integer("first_id", 0, Range::non_negative());
+  if (c.data.source == "synthetic")
+    c.data.synthetic_grains = static_cast<int>(d.integer("grains", 12, Range::between(1, 100000)));
+  d.finish();
+  return c;
+}
+
+std::string describe_model_options(const ModelOptions& m) {
+  return fmt::format("blocks={},{},{},{} width={} latent={} hidden={} ve_size={} channels={} norm={} "
+                     "norm_groups={} noise={}",
+                     m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3], m.width, m.latent, m.hidden,
+                     m.ve_size, m.channels, m.norm == Norm::batch ? "batch" : "group", m.norm_groups,
+                     m.noise == Noise::shared ? "shared" : "per_sample");
+}
+
+ModelOptions parse_model_options(const std::string& text) {
+  ModelOptions m;
+  std::istringstream in(text);
+  std::string item;
+  int seen = 0;
+  while (in >> item) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("bad model description item " + item);
+    const auto key = item.substr(0, eq), value = item.substr(eq + 1);
+    ++seen;
+    if (key == "blocks") {
+      if (std::sscanf(value.c_str(), "%d,%d,%d,%d", &m.blocks[0], &m.blocks[1], &m.blocks[2], &m.blocks[3]) != 4)
+        throw std::invalid_argument("bad blocks " + value);
+    } else if (key == "width") m.width = std::stoi(value);
+    else if (key == "latent") m.latent = std::stoi(value);
+    else if (key == "hidden") m.hidden = std::stoi(value);
+    else if (key == "ve_size") m.ve_size = std::stoi(value);
+    else if (key == "channels") m.channels = std::stoi(value);
+    else if (key == "norm") m.norm = value == "batch" ? Norm::batch : Norm::group;
+    else if (key == "norm_groups") m.norm_groups = std::stoi(value);
+    else if (key == "noise") m.noise = value == "shared" ? Noise::shared : Noise::per_sample;
+    else throw std::invalid_argument("unknown model description key " + key);
+  }
+  if (seen != 9) throw std::invalid_argument("incomplete model description: " + text);
+  return m;
+}
+
+}  // namespace mspipe::ml

@@ -1,0 +1,92 @@
+#pragma once
+// Plain settings of the VAE (model, loss, training, data). No LibTorch here: other
+// modules include this header, and LibTorch is slow to compile.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace mspipe::core { class Section; }
+
+namespace mspipe::ml {
+
+// Normalisation after every convolution. GroupNorm is the default: its statistics are
+// per sample, so a step gives the same gradients on any number of ranks and any
+// per-rank batch, which is what data parallelism needs. BatchNorm (the paper's layer) is
+// available; its running buffers are averaged across ranks with the gradients, but its
+// batch statistics stay per rank (so results depend on the per-rank batch).
+enum class Norm { group, batch };
+// The paper's code draws one epsilon of shape (1, latent) for the whole batch; per-sample
+// noise is the textbook reparameterisation and the default.
+enum class Noise { per_sample, shared };
+// BCE(x_hat predicted, x target) is the correct form; the paper's code calls
+// BCEWithLogits(x, x_hat) (data as logits, reconstruction as target): kept by name only.
+enum class BceForm { input_as_target, paper_reversed };
+
+struct ModelOptions {
+  std::array<int, 4> blocks{2, 2, 2, 2};  // resnet18
+  int width = 64;                         // channels of the first stage (64 in the paper)
+  int latent = 256;
+  int hidden = 8192;
+  int ve_size = 64;  // voxels per side, a multiple of 16
+  int channels = 3;
+  Norm norm = Norm::group;
+  int norm_groups = 8;  // upper bound on GroupNorm groups per layer
+  Noise noise = Noise::per_sample;
+
+  int bottleneck() const { return ve_size / 16; }
+  std::string architecture() const;  // "resnet18", or "custom[a,b,c,d]"
+};
+
+struct LossOptions {
+  double alpha = 0.999;  // weight of BCE; 1 - alpha weighs the spectral term
+  double beta = 0.0;     // KL weight; 0 is the paper's trained model
+  BceForm bce = BceForm::input_as_target;
+};
+
+struct TrainOptions {
+  double lr = 1e-5;
+  double weight_decay = 1e-5;
+  bool amsgrad = false;
+  int batch_size = 8;          // global batch: split evenly over the trainer ranks
+  int epochs = 1;
+  double test_fraction = 0.1;  // share of the set held out for testing
+  std::int64_t checkpoint_every = 100;  // steps; 0 = only at the end of each epoch
+  std::int64_t max_steps = 0;           // stop after this many steps in total (0 = no limit)
+  int phi4_samples = 8;                 // test VEs whose phi4 is reported each epoch
+  int threads = 1;                      // LibTorch intra-op threads per rank
+  std::uint64_t seed = 0;               // split, shuffle, noise, initial weights
+  std::string device = "cpu";           // "cpu" or "cuda"
+  double progress_interval_s = 10.0;
+};
+
+// Where VEs come from.
+struct DataOptions {
+  std::string source = "synthetic";  // "ve_set" (HDF5 file), "generate", "synthetic"
+  std::filesystem::path ve_set;      // for "ve_set"
+  std::int64_t count = 0;            // VEs to use (0 = all in the file)
+  std::int64_t first_id = 0;         // for "generate" and "synthetic"
+  int synthetic_grains = 12;         // grains per synthetic VE
+};
+
+struct VaeConfig {
+  ModelOptions model;
+  LossOptions loss;
+  TrainOptions train;
+  DataOptions data;
+  std::filesystem::path output_dir = "vae";  // checkpoints, metrics.csv
+};
+
+// Blocks per stage for "resnet12", "resnet18", "resnet34".
+std::array<int, 4> blocks_for(const std::string& architecture);
+
+// Reads [vae] (and [vae.data]); validates every key with the file position in messages.
+// `seed` and `threads` are the run's defaults. Does not call finish() on `vae`.
+VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int threads);
+
+// Text form of the model options, stored in checkpoints so that encode/eval rebuild the
+// same network without the configuration file; parse_model_options reverses it.
+std::string describe_model_options(const ModelOptions& m);
+ModelOptions parse_model_options(const std::string& text);
+
+}  // namespace mspipe::ml

@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include "ml/loss.hpp"
+
+namespace mspipe::ml {
+namespace {
+
+VaeOutput output_from_logits(const torch::Tensor& logits, int n, int latent) {
+  VaeOutput out;
+  out.logits = logits;
+  out.x_hat = torch::sigmoid(logits);
+  out.mu = torch::zeros({n, latent});
+  out.log_var = torch::zeros({n, latent});
+  return out;
+}
+
+TEST(VaeLoss, SpectralTermObeysParseval) {
+  // sum_k |FFT(d)_k|^2 = D^3 sum_v d_v^2 for the unnormalised 3D FFT of each channel, so
+  // the spectral term is D^3 times the mean squared difference.
+  torch::manual_seed(5);
+  auto x = torch::rand({2, 3, 8, 8, 8}, torch::kFloat64), y = torch::rand({2, 3, 8, 8, 8}, torch::kFloat64);
+  EXPECT_NEAR(spectral_loss(y, x).item<double>(), 512.0 * (x - y).square().mean().item<double>(), 1e-9);
+  EXPECT_EQ(spectral_loss(x, x).item<double>(), 0.0);
+}
+
+TEST(VaeLoss, SpectralTermOfAUniformShiftIsItsDcComponent) {
+  // x_hat = x + c: only the zero frequency differs, by c * D^3 per channel.
+  auto x = torch::rand({1, 3, 4, 4, 4}, torch::kFloat64);
+  const double c = 0.1, expected = 3 * std::pow(c * 64, 2) / (3 * 64);
+  EXPECT_NEAR(spectral_loss(x + c, x).item<double>(), expected, 1e-10);
+}
+
+TEST(VaeLoss, BceTakesTheInputAsTarget) {
+  torch::manual_seed(6);
+  auto x = torch::rand({2, 3, 4, 4, 4}), logits = torch::randn({2, 3, 4, 4, 4});
+  LossOptions o;
+  auto t = vae_loss(output_from_logits(logits, 2, 4), x, o);
+  const auto p = torch::sigmoid(logits);
+  const auto by_hand = -(x * torch::log(p) + (1 - x) * torch::log(1 - p)).mean();
+  EXPECT_NEAR(t.bce.item<double>(), by_hand.item<double>(), 1e-5);
+  // Its gradient with respect to the logits vanishes at x_hat = x: the minimum.
+  auto at_x = torch::logit(x.clamp(1e-3, 1 - 1e-3)).requires_grad_();
+  vae_loss(output_from_logits(at_x, 2, 4), x.clamp(1e-3, 1 - 1e-3), o).bce.backward();
+  EXPECT_LT(at_x.grad().abs().max().item<double>(), 1e-7);
+  // alpha weighs BCE against the spectral term; beta = 0 leaves KL out.
+  EXPECT_NEAR(t.total.item<double>(), 0.999 * t.bce.item<double>() + 0.001 * t.spectral.item<double>(), 1e-5);
+}
+
+TEST(VaeLoss, PaperReversedBceRewardsSaturatedReconstructions) {
+  // BCEWithLogits(x, x_hat): d/dx_hat = -x < 0, so x_hat -> 1 wherever x > 0.
+  auto x = torch::full({1, 3, 4, 4, 4}, 0.5);
+  LossOptions o;
+  o.bce = BceForm::paper_reversed;
+  const double at_x = vae_loss(output_from_logits(torch::zeros_like(x), 1, 4), x, o).bce.item<double>();
+  const double saturated = vae_loss(output_from_logits(torch::full_like(x, 20.0), 1, 4), x, o).bce.item<double>();
+  EXPECT_LT(saturated, at_x - 0.2);
+  o.bce = BceForm::input_as_target;
+  const double right_at_x = vae_loss(output_from_logits(torch::zeros_like(x), 1, 4), x, o).bce.item<double>();
+  const double right_saturated = vae_loss(output_from_logits(torch::full_like(x, 20.0), 1, 4), x, o).bce.item<double>();
+  EXPECT_GT(right_saturated, right_at_x + 5);
+}
+
+TEST(VaeLoss, KlIsZeroForTheStandardNormalAndAddsWithBeta) {
+  auto x = torch::rand({2, 3, 4, 4, 4});
+  auto out = output_from_logits(torch::zeros_like(x), 2, 4);
+  LossOptions o;
+  o.beta = 0.5;
+  EXPECT_NEAR(vae_loss(out, x, o).kl.item<double>(), 0.0, 1e-12);
+  out.mu = torch::ones({2, 4});  // KL = 0.5 * |mu|^2 = 2 per sample
+  auto t = vae_loss(out, x, o);
+  EXPECT_NEAR(t.kl.item<double>(), 2.0, 1e-6);
+  EXPECT_NEAR(t.total.item<double>(),
+              0.999 * t.bce.item<double>() + 0.001 * t.spectral.item<double>() + 0.5 * 2.0, 1e-5);
+}
+
+}  // namespace
+}  // namespace mspipe::ml

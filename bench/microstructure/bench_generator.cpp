@@ -1,8 +1,13 @@
 // Time per VE of the generator and of its parts. Target: <= 20 ms per 64^3 VE with about
 // 40 grains on one core (run with OMP_NUM_THREADS=1).
 #include <benchmark/benchmark.h>
+#include <mpi.h>
 
+#include <filesystem>
+
+#include "core/comm.hpp"
 #include "core/rng.hpp"
+#include "io/ve_set.hpp"
 #include "microstructure/generator.hpp"
 #include "microstructure/tessellation.hpp"
 
@@ -53,4 +58,35 @@ static void BM_Tessellate64(benchmark::State& state) {
 }
 BENCHMARK(BM_Tessellate64)->Args({40, 0})->Args({400, 0})->Args({40, 1})->Unit(benchmark::kMillisecond);
 
-BENCHMARK_MAIN();
+// Writing a VE set on one rank (MPI-IO driver, as mspipe generate uses it): time per VE
+// for compressing and storing the voxel fields and grain tables, excluding generation.
+static void BM_WriteVeSet64(benchmark::State& state) {
+  const auto p = paper_training();
+  const int block = 4;
+  std::vector<VolumeElement> ves;
+  for (int i = 0; i < block; ++i) ves.push_back(generate_ve(p, 2024, i));
+  const auto path = std::filesystem::temp_directory_path() / "mspipe_bench_ve_set.h5";
+  core::Comm self(MPI_COMM_SELF);
+  const std::int64_t steps = 8;
+  for (auto _ : state) {
+    io::VeSetWriter w(path, {p.size, p.resolution, "cubic", 2024, steps * block, to_toml(p)}, self);
+    for (std::int64_t s = 0; s < steps; ++s) {
+      for (int i = 0; i < block; ++i) ves[i].id = s * block + i;
+      w.append(s * block, ves);
+    }
+    w.commit();
+  }
+  state.SetItemsProcessed(state.iterations() * steps * block);
+  state.counters["kB_per_VE"] = std::filesystem::file_size(path) / 1000.0 / (steps * block);
+  std::filesystem::remove(path);
+}
+BENCHMARK(BM_WriteVeSet64)->Unit(benchmark::kMillisecond);
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  MPI_Finalize();
+  return 0;
+}

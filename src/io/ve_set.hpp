@@ -44,6 +44,9 @@ struct VeSetHeader {
   std::string generator;         // TOML text of the generator parameters
 };
 
+// Voxel fields are stored with deflate level 1 and no shuffle (about 250 kB per 64^3 VE of
+// ~40 grains, 16x smaller than raw; shuffling hurts piecewise-constant fields): level 4
+// saves another 30 % of space for twice the CPU time.
 class VeSetWriter {
  public:
   // Collective: creates `<path>.tmp` with room for header.count VEs.

@@ -23,9 +23,15 @@ texture::Quat draw_orientation(const TextureParams& t, core::Rng& rng) {
 }  // namespace
 
 VolumeElement generate_ve(const GeneratorParams& p, std::uint64_t seed, std::int64_t id) {
-  const auto key = static_cast<std::uint64_t>(id);
   VolumeElement ve;
+  generate_ve(p, seed, id, ve);
+  return ve;
+}
+
+void generate_ve(const GeneratorParams& p, std::uint64_t seed, std::int64_t id, VolumeElement& ve) {
+  const auto key = static_cast<std::uint64_t>(id);
   ve.id = id;
+  ve.stats = {};
   ve.size = p.size;
   ve.resolution = p.resolution;
 
@@ -49,7 +55,7 @@ VolumeElement generate_ve(const GeneratorParams& p, std::uint64_t seed, std::int
   // Orientations are drawn for every grain in index order, before empty grains are
   // dropped, so that a grain's orientation does not depend on its neighbours.
   core::Rng orientation_rng(seed, key, "orientations");
-  ve.grains.resize(esd.size());
+  ve.grains.assign(esd.size(), Grain{});
   for (std::size_t g = 0; g < esd.size(); ++g) {
     auto& gr = ve.grains[g];
     gr.orientation = texture::reduce(draw_orientation(p.texture, orientation_rng), p.lattice);
@@ -72,7 +78,6 @@ VolumeElement generate_ve(const GeneratorParams& p, std::uint64_t seed, std::int
     ve.euler[nv + v] = e[1];
     ve.euler[2 * nv + v] = e[2];
   }
-  return ve;
 }
 
 }  // namespace mspipe::microstructure

@@ -85,5 +85,7 @@ std::string to_toml(const GeneratorParams& p);
 
 // One VE, deterministic in (params, seed, id).
 VolumeElement generate_ve(const GeneratorParams& params, std::uint64_t seed, std::int64_t id);
+// The same into `out`, reusing its buffers (no page faults on fresh memory in a loop).
+void generate_ve(const GeneratorParams& params, std::uint64_t seed, std::int64_t id, VolumeElement& out);
 
 }  // namespace mspipe::microstructure

@@ -76,14 +76,14 @@ GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   const std::int64_t per_step = block * world.size();
   double grains = 0, drawn_esd = 0, achieved_esd = 0, faces = 0, aspect = 0, grain_count = 0;
   core::Progress progress("generate", p.count, 10.0);
+  std::vector<VolumeElement> buffers(static_cast<std::size_t>(block));  // reused every step
   for (std::int64_t step = 0; step * per_step < p.count; ++step) {
     const std::int64_t begin = std::min(p.count, step * per_step + world.rank() * block);
     const std::int64_t end = std::min(p.count, begin + block);
-    std::vector<VolumeElement> ves;
-    ves.reserve(static_cast<std::size_t>(end - begin));
+    const std::span<VolumeElement> ves(buffers.data(), static_cast<std::size_t>(end - begin));
     for (std::int64_t id = begin; id < end; ++id) {
-      ves.push_back(microstructure::generate_ve(p, job.seed, id));
-      const auto& ve = ves.back();
+      auto& ve = ves[static_cast<std::size_t>(id - begin)];
+      microstructure::generate_ve(p, job.seed, id, ve);
       grains += static_cast<double>(ve.grains.size());
       for (const auto& g : ve.grains) {
         drawn_esd += g.target_esd;

@@ -217,3 +217,25 @@ TEST(Vti, ErrorsNameFileAndArray) {
   EXPECT_THROW(io::vti::read("/nonexistent/geom.vti"), core::InputError);
   EXPECT_THROW(sample_image().get("nope", "x.vti"), core::InputError);
 }
+
+TEST(Vti, ReadsFilesWrittenByVtk) {
+  // VTK 9.1's own writer: zlib-compressed binary with UInt64 headers, and ascii.
+  const auto expected = read_ints(kData / "vtk9_expected_material.txt");
+  for (const char* name : {"vtk9_zlib_uint64.vti", "vtk9_ascii.vti"}) {
+    const auto img = io::vti::read(kData / name);
+    EXPECT_EQ(img.cells, (std::array<int, 3>{5, 4, 3})) << name;
+    EXPECT_EQ(img.origin, (std::array<double, 3>{1, -2, 0.5})) << name;
+    EXPECT_EQ(img.spacing, (std::array<double, 3>{0.5, 0.25, 2})) << name;
+    const auto& mat = img.get("material", name).as_int32(name);
+    EXPECT_EQ(std::vector<int>(mat.begin(), mat.end()), expected) << name;
+    const auto& euler = img.get("euler", name);
+    ASSERT_EQ(euler.components, 3);
+    const auto e = euler.as_double();
+    const int n = 60;
+    for (int i = 0; i < n; i += 7) {
+      EXPECT_FLOAT_EQ(e[3 * i], static_cast<float>(double(i) / n)) << name;
+      EXPECT_FLOAT_EQ(e[3 * i + 1], static_cast<float>(double(n - 1 - i) / n)) << name;
+      EXPECT_FLOAT_EQ(e[3 * i + 2], 0.25f) << name;
+    }
+  }
+}

@@ -18,3 +18,17 @@ function(mspipe_add_module name)
   add_library(mspipe::${name} ALIAS mspipe_${name})
   target_link_libraries(mspipe_${name} PUBLIC mspipe_options ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
 endfunction()
+
+# The modules in dependency order. src/, tests/<kind>/ and bench/ each hold one folder per
+# module; mspipe_add_module_dirs(dir) adds those that exist (ml only with LibTorch).
+set(MSPIPE_MODULES core texture io microstructure cp ml analysis pipeline)
+function(mspipe_add_module_dirs dir)
+  foreach(module ${MSPIPE_MODULES})
+    if(module STREQUAL "ml" AND NOT MSPIPE_WITH_TORCH)
+      continue()
+    endif()
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/${module}/CMakeLists.txt)
+      add_subdirectory(${dir}/${module})
+    endif()
+  endforeach()
+endfunction()

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/comm.hpp"
+#include "core/config.hpp"
 #include "io/hdf5.hpp"
 #include "io/ve_set.hpp"
 #include "io/vti.hpp"
@@ -68,9 +69,13 @@ TEST(GenerateParallel, FileContentIsBitIdenticalToOneRank) {
     for (const char* s : {"schema_version", "size", "seed", "count", "grains"})
       EXPECT_EQ(a.root().integer_attribute(s), b.root().integer_attribute(s));
 
-    // Each VE is the one rebuilt in memory from (seed, id, parameters).
+    // Each VE is the one rebuilt in memory from (seed, id, parameters), the parameters
+    // being read back from the file's own 'generator' attribute.
     io::VeSetReader r(dir / "parallel.h5");
-    const auto p = job("", 1).params;
+    const auto cfg = core::Config::parse(r.header().generator, "generator");
+    const auto p = microstructure::parse_generator_params(cfg.root().section("generate"));
+    EXPECT_EQ(microstructure::to_toml(p), microstructure::to_toml(job("", 1).params));
+    EXPECT_EQ(r.header().seed, 77u);
     for (std::int64_t i = 0; i < r.count(); ++i) {
       const auto fromfile = r.read(i);
       const auto rebuilt = microstructure::generate_ve(p, 77, i);

@@ -78,6 +78,36 @@ TEST(Tessellation, CellSearchAgreesWithBruteForceOver27Images) {
   }
 }
 
+TEST(Tessellation, CellSearchAgreesWithBruteForceForExtremeWeightsAndShapes) {
+  // Laguerre weights spread so far that some sites own no voxel, ellipsoidal radii 1:10,
+  // and a 5:1:1 shape at an oblique angle.
+  const auto needle = shape_metric({{5, 1, 1}, {17, 63, 141}});
+  for (std::uint64_t key = 10; key < 14; ++key) {
+    const int size = 17;  // odd: bins of unequal size at the edge
+    auto lag = random_sites(40, size, 0, 60, key);
+    const auto ref_lag = brute(size, lag, kIdentity, Tessellation::laguerre);
+    EXPECT_EQ(run(size, lag, kIdentity, Tessellation::laguerre), ref_lag);
+    EXPECT_EQ(run(size, lag, needle, Tessellation::laguerre), brute(size, lag, needle, Tessellation::laguerre));
+    auto mw = random_sites(40, size, 0.5, 5, key + 100);
+    EXPECT_EQ(run(size, mw, needle, Tessellation::ellipsoidal), brute(size, mw, needle, Tessellation::ellipsoidal));
+  }
+}
+
+TEST(Tessellation, TiesGoToTheLowestSiteIndex) {
+  // Sites on a lattice of voxel centres: many voxels are equidistant from several sites.
+  std::vector<Site> sites;
+  for (int z = 0; z < 3; ++z)
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 3; ++x) sites.push_back({{x * 4 + 0.5, y * 4 + 0.5, z * 4 + 0.5}, 1.0});
+  std::reverse(sites.begin(), sites.end());  // index order differs from position order
+  for (auto kind : {Tessellation::ellipsoidal, Tessellation::laguerre}) {
+    const auto ref = brute(12, sites, kIdentity, kind);
+    EXPECT_EQ(run(12, sites, kIdentity, kind), ref);
+    // The voxel centred between sites 26 (at 0.5) and 25 (at 4.5) along x goes to 25.
+    EXPECT_EQ(ref[2], 25);
+  }
+}
+
 TEST(Tessellation, AddingAConstantToLaguerreWeightsChangesNothing) {
   auto sites = random_sites(25, 18, 4, 20, 3);
   const auto ref = run(18, sites, kIdentity, Tessellation::laguerre);

@@ -64,7 +64,8 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
 
   auto d = vae.section("data");
   c.data.source = d.string("source", std::nullopt, {"ve_set", "generate", "synthetic"});
-  if (c.data.source == "ve_set") c.data.ve_set = d.string("file");
+  // Without a file, the pipeline reads the VE set the generate stage writes.
+  if (c.data.source == "ve_set") c.data.ve_set = d.string("file", "");
   c.data.count = d.integer("count", c.data.source == "ve_set" ? std::optional<std::int64_t>(0) : std::nullopt,
                            c.data.source == "ve_set" ? Range::non_negative() : Range::at_least(2));
   if (c.data.source != "ve_set") c.data.first_id = d.integer("first_id", 0, Range::non_negative());

@@ -35,6 +35,7 @@ void add_run_command(CommandRegistry& reg);
 void add_orientation_commands(CommandRegistry& reg);
 void add_generate_commands(CommandRegistry& reg);
 void add_diagnostics_commands(CommandRegistry& reg);
+void add_vae_commands(CommandRegistry& reg);  // only when built with LibTorch (MSPIPE_HAVE_ML)
 
 // Builds the full command-line interface.
 void add_all_commands(CommandRegistry& reg);

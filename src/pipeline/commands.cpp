@@ -17,6 +17,9 @@ void add_all_commands(CommandRegistry& reg) {
   add_orientation_commands(reg);
   add_generate_commands(reg);
   add_diagnostics_commands(reg);
+#if MSPIPE_HAVE_ML
+  add_vae_commands(reg);
+#endif
 }
 
 }  // namespace mspipe::pipeline

@@ -1,0 +1,76 @@
+#include <fmt/core.h>
+
+#include <mutex>
+
+#include "core/errors.hpp"
+#include "io/ve_set.hpp"
+#include "microstructure/generator.hpp"
+#include "ml/ve_source.hpp"
+
+namespace mspipe::ml {
+
+namespace {
+
+class VeSetSource final : public VeSource {
+ public:
+  VeSetSource(const std::filesystem::path& file, std::int64_t count) : file_(file), reader_(file) {
+    count_ = count > 0 ? count : reader_.count();
+    if (count_ > reader_.count())
+      throw core::InputError(core::format_error(
+          file.string(), fmt::format("holds {} VEs, {} were asked for (vae.data.count)", reader_.count(), count_)));
+  }
+  std::int64_t size() const override { return count_; }
+  int edge() const override { return reader_.header().size; }
+  std::int64_t id(std::int64_t index) const override { return reader_.ids().at(static_cast<std::size_t>(index)); }
+  void load(std::int64_t index, std::span<float> out) const override {
+    std::lock_guard lock(mutex_);  // one HDF5 handle per source
+    reader_.read_euler(index, 1, out);
+  }
+  std::string describe() const override {
+    return fmt::format("{} ({} of {} VEs)", file_.string(), count_, reader_.count());
+  }
+
+ private:
+  std::filesystem::path file_;
+  io::VeSetReader reader_;
+  std::int64_t count_ = 0;
+  mutable std::mutex mutex_;
+};
+
+class GeneratedSource final : public VeSource {
+ public:
+  GeneratedSource(const microstructure::GeneratorParams& params, std::uint64_t seed, std::int64_t first_id,
+                  std::int64_t count)
+      : params_(params), seed_(seed), first_id_(first_id), count_(count) {}
+  std::int64_t size() const override { return count_; }
+  int edge() const override { return params_.size; }
+  std::int64_t id(std::int64_t index) const override { return first_id_ + index; }
+  void load(std::int64_t index, std::span<float> out) const override {
+    std::lock_guard lock(mutex_);
+    microstructure::generate_ve(params_, seed_, id(index), ve_);
+    std::copy(ve_.euler.begin(), ve_.euler.end(), out.begin());
+  }
+  std::string describe() const override {
+    return fmt::format("generated VEs {}..{} ({}^3, seed {})", first_id_, first_id_ + count_ - 1, params_.size, seed_);
+  }
+
+ private:
+  microstructure::GeneratorParams params_;
+  std::uint64_t seed_;
+  std::int64_t first_id_, count_;
+  mutable microstructure::VolumeElement ve_;  // buffers reused from VE to VE
+  mutable std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<VeSource> make_ve_set_source(const std::filesystem::path& file, std::int64_t count) {
+  return std::make_unique<VeSetSource>(file, count);
+}
+
+std::unique_ptr<VeSource> make_generated_source(const microstructure::GeneratorParams& params, std::uint64_t seed,
+                                                std::int64_t first_id, std::int64_t count) {
+  return std::make_unique<GeneratedSource>(params, seed, first_id, count);
+}
+
+}  // namespace mspipe::ml

@@ -1,0 +1,152 @@
+// mspipe vae train|encode|eval|reconstruct CONFIG [options]
+// The VAE's commands; the same settings ([vae], [run]) the pipeline stages read.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <fstream>
+
+#include "core/comm.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "ml/trainer.hpp"
+#include "ml/vae_tasks.hpp"
+#include "pipeline/command.hpp"
+#include "pipeline/vae_setup.hpp"
+
+namespace mspipe::pipeline {
+
+namespace {
+
+struct VaeArgs {
+  std::string config;
+  std::string checkpoint;  // default: <output_dir>/<vae.output_dir>/checkpoint.pt
+  std::string out;
+  std::string ve_set;      // another VE set than [vae.data]
+  std::string vti;
+  std::string csv;
+  std::vector<std::int64_t> indices{0};
+  std::int64_t max_steps = -1;
+  bool fresh = false;
+  bool all = false;  // eval: every VE instead of the test split
+};
+
+VaeSetup load_setup(const VaeArgs& a, const core::Comm& world) {
+  const auto cfg = core::load_config(a.config, world);
+  const auto root = cfg.root();
+  std::filesystem::path out_dir = "results/" + std::filesystem::path(a.config).stem().string();
+  std::uint64_t seed = 0;
+  int threads = 1;
+  if (auto run = root.optional_section("run")) {
+    out_dir = run->string("output_dir", out_dir.string());
+    seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
+    threads = static_cast<int>(run->integer("threads", 1, core::Range::positive()));
+  }
+  return read_vae_setup(root, out_dir, seed, threads);
+}
+
+ml::UseOptions use_options(const VaeArgs& a, const VaeSetup& s) {
+  ml::UseOptions u;
+  u.checkpoint = a.checkpoint.empty() ? s.checkpoint() : std::filesystem::path(a.checkpoint);
+  u.batch = std::max(1, s.config.train.batch_size);
+  u.threads = s.config.train.threads;
+  return u;
+}
+
+std::unique_ptr<ml::VeSource> source_for(const VaeArgs& a, const VaeSetup& s, const core::Comm& world) {
+  std::unique_ptr<ml::VeSource> src;
+  core::collective(world, core::ExitCode::input,
+                   [&] { src = a.ve_set.empty() ? make_source(s) : ml::make_ve_set_source(a.ve_set, 0); });
+  return src;
+}
+
+int train(const VaeArgs& a, const core::Comm& world) {
+  auto s = load_setup(a, world);
+  if (a.max_steps >= 0) s.config.train.max_steps = a.max_steps;
+  const auto src = source_for(a, s, world);
+  const auto r = ml::train_vae(world, s.config, *src, !a.fresh);
+  core::log::info("vae train: {} steps ({} in this run) in {:.1f} s; all-reduce {:.1f} % of it; checkpoint {}",
+                  r.steps, r.steps_this_run, r.seconds, 100 * r.allreduce_seconds / std::max(1e-9, r.seconds),
+                  r.checkpoint.string());
+  return 0;
+}
+
+int encode(const VaeArgs& a, const core::Comm& world) {
+  const auto s = load_setup(a, world);
+  const auto src = source_for(a, s, world);
+  const auto out = a.out.empty() ? s.config.output_dir / "fingerprints.h5" : std::filesystem::path(a.out);
+  ml::encode_set(world, use_options(a, s), *src, out);
+  return 0;
+}
+
+int eval(const VaeArgs& a, const core::Comm& world) {
+  const auto s = load_setup(a, world);
+  const auto src = source_for(a, s, world);
+  // By default the held-out test split of the training set, as the paper reports it.
+  std::unique_ptr<ml::VeSource> test;
+  const bool whole = a.all || !a.ve_set.empty();
+  if (!whole) test = subset(*src, ml::split_indices(src->size(), s.config.train.test_fraction, s.config.train.seed).test);
+  const auto& set = whole ? *src : *test;
+  const auto use = use_options(a, s);
+  const auto e = ml::evaluate_set(world, use, set, s.config.loss);
+  if (world.rank() == 0) {
+    fmt::print("model: {}\nset: {}\n", ml::describe_checkpoint(use.checkpoint), set.describe());
+    fmt::print("loss: BCE {:.6g}, spectral {:.6g}, total {:.6g}\n", e.bce, e.spectral, e.total);
+    fmt::print("| architecture | latent | phi4 (mean ± std) | VEs |\n|---|---|---|---|\n{}\n", ml::table_row(e));
+    if (!a.csv.empty()) {
+      std::ofstream csv(a.csv);
+      csv << "ve_id,phi4\n";
+      for (std::int64_t i = 0; i < set.size(); ++i) csv << set.id(i) << ',' << fmt::format("{:.8g}", e.phi4_per_ve[i]) << '\n';
+    }
+  }
+  return 0;
+}
+
+int reconstruct(const VaeArgs& a, const core::Comm& world) {
+  const auto s = load_setup(a, world);
+  const auto src = source_for(a, s, world);
+  const auto out = a.out.empty() ? s.config.output_dir / "reconstructions.h5" : std::filesystem::path(a.out);
+  ml::reconstruct_set(world, use_options(a, s), *src, a.indices, out, a.vti);
+  return 0;
+}
+
+}  // namespace
+
+void add_vae_commands(CommandRegistry& reg) {
+  auto* vae = reg.app().add_subcommand("vae", "Train and use the 3D ResNet VAE (fingerprints of VEs)");
+  vae->require_subcommand(1);
+  auto a = std::make_shared<VaeArgs>();
+  auto common = [&](CLI::App* sub) {
+    sub->add_option("config", a->config, "Configuration file with a [vae] section")->required();
+  };
+  auto* tr = vae->add_subcommand("train", "Train data-parallel over all ranks; resumes from the checkpoint if present");
+  common(tr);
+  tr->add_flag("--fresh", a->fresh, "Ignore an existing checkpoint and start again");
+  tr->add_option("--max-steps", a->max_steps, "Stop after this many steps in total (overrides vae.max_steps)");
+  reg.add(tr, [a](const core::Comm& w) { return train(*a, w); });
+
+  auto with_model = [&](CLI::App* sub) {
+    common(sub);
+    sub->add_option("--checkpoint", a->checkpoint, "Model checkpoint (default: <vae.output_dir>/checkpoint.pt)");
+    sub->add_option("--ve-set", a->ve_set, "Use this VE-set file instead of [vae.data]");
+  };
+  auto* en = vae->add_subcommand("encode", "Fingerprints (mu) of every VE -> HDF5");
+  with_model(en);
+  en->add_option("--out", a->out, "Output file (default: <vae.output_dir>/fingerprints.h5)");
+  reg.add(en, [a](const core::Comm& w) { return encode(*a, w); });
+
+  auto* ev = vae->add_subcommand("eval", "phi4 between VEs and reconstructions, mean ± std (the paper's tables 4-6)");
+  with_model(ev);
+  ev->add_flag("--all", a->all, "Every VE of [vae.data], not only its test split");
+  ev->add_option("--csv", a->csv, "Also write phi4 per VE to this CSV file");
+  reg.add(ev, [a](const core::Comm& w) { return eval(*a, w); });
+
+  auto* re = vae->add_subcommand("reconstruct", "Reconstructions of some VEs -> HDF5 (and .vti)");
+  with_model(re);
+  re->add_option("--index", a->indices, "Indices of VEs in the set (default 0)")->delimiter(',');
+  re->add_option("--out", a->out, "Output file (default: <vae.output_dir>/reconstructions.h5)");
+  re->add_option("--vti", a->vti, "Also write DIR/ve_<id>_reconstruction.vti");
+  reg.add(re, [a](const core::Comm& w) { return reconstruct(*a, w); });
+}
+
+}  // namespace mspipe::pipeline

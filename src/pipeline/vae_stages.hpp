@@ -1,0 +1,15 @@
+#pragma once
+// The pipeline stages of the VAE: "train_vae" ([vae]) and "encode" ([encode]).
+#include <memory>
+
+namespace mspipe::pipeline {
+
+class Stage;
+// Trains on [vae.data] over all ranks; writes <output_dir>/<vae.output_dir>/checkpoint.pt
+// and metrics.csv, resuming from the checkpoint when one is there.
+std::unique_ptr<Stage> make_train_vae_stage();
+// Fingerprints of every VE of [vae.data] with the trained model:
+// <output_dir>/<encode.output> (default fingerprints.h5).
+std::unique_ptr<Stage> make_encode_stage();
+
+}  // namespace mspipe::pipeline

@@ -1,0 +1,465 @@
+#include "cp/spectral_solver.hpp"
+
+#include <petscsnes.h>
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+#include "cp/fourier_grid.hpp"
+#include "cp/material_field.hpp"
+#include "cp/petsc_session.hpp"
+
+namespace mspipe::cp {
+
+namespace {
+
+void check(PetscErrorCode ierr, const char* what) {
+  if (ierr != 0) throw std::runtime_error(fmt::format("PETSc error {} in {}", int(ierr), what));
+}
+
+Mat3 rotation(const texture::Quat& q) {
+  const auto m = texture::to_matrix(q);
+  Mat3 r;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
+  return r;
+}
+
+// Inverse of the stiffness restricted to the stress-prescribed components, zero
+// elsewhere (DAMASK's utilities_maskedCompliance).
+T4 masked_compliance(const std::array<bool, 9>& stress, const T4& C) {
+  std::vector<int> idx;
+  for (int i = 0; i < 9; ++i)
+    if (stress[i]) idx.push_back(i);
+  T4 S = T4::Zero();
+  if (idx.empty()) return S;
+  const int m = static_cast<int>(idx.size());
+  Eigen::MatrixXd c(m, m);
+  for (int a = 0; a < m; ++a)
+    for (int b = 0; b < m; ++b) c(a, b) = C(idx[a], idx[b]);
+  const Eigen::MatrixXd s = c.inverse();
+  if (!s.allFinite()) throw std::runtime_error("singular stiffness for the stress boundary conditions");
+  for (int a = 0; a < m; ++a)
+    for (int b = 0; b < m; ++b) S(idx[a], idx[b]) = s(a, b);
+  return S;
+}
+
+double max_abs(const Mat3& a) { return a.cwiseAbs().maxCoeff(); }
+
+}  // namespace
+
+struct SpectralSolver::Impl {
+  Impl(const core::Comm& c, const GridMaterial& g, SolverNumerics n);
+  ~Impl();
+
+  // --- the nonlinear problem ---
+  static PetscErrorCode residual_cb(SNES, Vec x, Vec f, void* ctx);
+  static PetscErrorCode converged_cb(SNES, PetscInt, PetscReal, PetscReal, PetscReal,
+                                     SNESConvergedReason* reason, void* ctx);
+  static PetscErrorCode jacobian_cb(SNES, Vec, Mat, Mat, void*) { return 0; }
+  static PetscErrorCode jacobian_mult(Mat J, Vec x, Vec y);
+  void residual(const double* F, double* R);
+  void jacobian(const double* x, double* y);
+  Mat3 field_mean(const double* a) const;
+
+  // --- increments ---
+  void forward(bool cutback, bool guess, double dt, double dt_old, double t_remaining,
+               const LoadStep& step);
+  bool solve();
+  IncrementResult averages(int increment, double time) const;
+
+  core::Comm comm;
+  SolverNumerics num;
+  FourierGrid grid;
+  std::unique_ptr<MaterialField> field;
+  std::size_t n = 0, total = 0;
+  Vec x = nullptr, r = nullptr;
+  SNES snes = nullptr;
+  Mat J = nullptr;
+  std::vector<double> F_lastInc, Fdot, P, F_eval, work;
+  Mat3 F_aim = Mat3::Identity(), F_aim_lastInc = Mat3::Identity(), F_aimDot = Mat3::Zero();
+  Mat3 P_aim = Mat3::Zero(), P_av = Mat3::Zero();
+  T4 C_volAvg, C_minMaxAvg, C_volAvgLastInc, C_minMaxAvgLastInc, S;
+  std::array<bool, 9> stress_mask{};
+  double dt = 0;
+  int total_iter = 0, evaluations = 0;
+  double err_div = 0, err_BC = 0;
+  bool status_ok = true;
+};
+
+SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNumerics nm)
+    : comm(c.dup()), num(std::move(nm)), grid(comm, g.cells, g.size) {
+  ensure_petsc();
+  n = grid.local_cells();
+  total = grid.total_cells();
+  if (g.material.size() != total)
+    throw std::invalid_argument(fmt::format("grid has {} material ids for {} cells",
+                                            g.material.size(), total));
+  // Local slab: whole xy-planes z_offset .. z_offset + local_nz.
+  const std::size_t first = std::size_t(grid.z_offset()) * g.cells[0] * g.cells[1];
+  std::vector<std::int32_t> phase(n);
+  std::vector<double> rot(9 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto id = g.material[first + i];
+    if (id < 0 || id >= static_cast<std::int32_t>(g.materials.size()))
+      throw std::invalid_argument(fmt::format("material id {} has no material entry", id));
+    const auto& e = g.materials[id];
+    phase[i] = e.phase;
+    Eigen::Map<Mat3> R(&rot[9 * i]);
+    R = rotation(e.orientation);
+  }
+  field = std::make_unique<MaterialField>(g.phases, std::move(phase), rot, num.material);
+
+  F_lastInc.assign(9 * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int d = 0; d < 3; ++d) F_lastInc[9 * i + 4 * d] = 1.0;
+  Fdot.assign(9 * n, 0.0);
+  P.assign(9 * n, 0.0);
+  F_eval = F_lastInc;
+  work.assign(9 * n, 0.0);
+
+  check(VecCreateMPI(comm.get(), PetscInt(9 * n), PETSC_DETERMINE, &x), "VecCreateMPI");
+  check(VecDuplicate(x, &r), "VecDuplicate");
+  check(SNESCreate(comm.get(), &snes), "SNESCreate");
+  check(SNESSetOptionsPrefix(snes, "cp_"), "SNESSetOptionsPrefix");
+  check(SNESSetFunction(snes, r, residual_cb, this), "SNESSetFunction");
+  check(SNESSetConvergenceTest(snes, converged_cb, this, nullptr), "SNESSetConvergenceTest");
+  check(SNESSetTolerances(snes, 0.0, 0.0, 0.0, num.N_iter_max + 5, 1000000), "SNESSetTolerances");
+  if (num.method == SnesMethod::ngmres) {
+    check(SNESSetType(snes, SNESNGMRES), "SNESSetType");
+  } else if (num.method == SnesMethod::anderson) {
+    check(SNESSetType(snes, SNESANDERSON), "SNESSetType");
+  } else {
+    check(SNESSetType(snes, SNESNEWTONLS), "SNESSetType");
+    SNESLineSearch ls;
+    check(SNESGetLineSearch(snes, &ls), "SNESGetLineSearch");
+    check(SNESLineSearchSetType(ls, SNESLINESEARCHBT), "SNESLineSearchSetType");
+    check(MatCreateShell(comm.get(), PetscInt(9 * n), PetscInt(9 * n), PETSC_DETERMINE,
+                         PETSC_DETERMINE, this, &J),
+          "MatCreateShell");
+    check(MatShellSetOperation(J, MATOP_MULT, (void (*)(void))jacobian_mult), "MatShellSetOperation");
+    check(SNESSetJacobian(snes, J, J, jacobian_cb, this), "SNESSetJacobian");
+    KSP ksp;
+    PC pc;
+    check(SNESGetKSP(snes, &ksp), "SNESGetKSP");
+    check(KSPSetType(ksp, KSPGMRES), "KSPSetType");
+    check(KSPGetPC(ksp, &pc), "KSPGetPC");
+    check(PCSetType(pc, PCNONE), "PCSetType");
+    check(KSPSetTolerances(ksp, num.nk_ksp_rtol, 0.0, PETSC_DEFAULT, 200), "KSPSetTolerances");
+    check(SNESSetMaxLinearSolveFailures(snes, 1000000), "SNESSetMaxLinearSolveFailures");
+  }
+  if (!num.petsc_options.empty())
+    check(PetscOptionsInsertString(nullptr, num.petsc_options.c_str()), "PetscOptionsInsertString");
+  check(SNESSetFromOptions(snes), "SNESSetFromOptions");
+
+  // Initial state: F = I everywhere, response at Δt = 0 gives the reference stiffness.
+  double* xa;
+  check(VecGetArray(x, &xa), "VecGetArray");
+  std::copy(F_lastInc.begin(), F_lastInc.end(), xa);
+  const auto resp = field->evaluate(comm, total, xa, 0.0, P.data());
+  check(VecRestoreArray(x, &xa), "VecRestoreArray");
+  if (!resp.ok) throw std::runtime_error("the material points failed in the undeformed state");
+  P_av = resp.P_av;
+  C_volAvg = C_volAvgLastInc = resp.C_vol_avg;
+  C_minMaxAvg = C_minMaxAvgLastInc = resp.C_min_max_avg;
+  grid.set_reference(C_minMaxAvg);
+}
+
+SpectralSolver::Impl::~Impl() {
+  if (snes) SNESDestroy(&snes);
+  if (J) MatDestroy(&J);
+  if (x) VecDestroy(&x);
+  if (r) VecDestroy(&r);
+}
+
+Mat3 SpectralSolver::Impl::field_mean(const double* a) const {
+  Vec9 s = Vec9::Zero();
+  for (std::size_t i = 0; i < n; ++i) s += Eigen::Map<const Vec9>(a + 9 * i);
+  comm.allreduce_inplace(std::span<double>(s.data(), 9), MPI_SUM);
+  return unflat(s / double(total));
+}
+
+void SpectralSolver::Impl::residual(const double* F, double* R) {
+  std::copy(F, F + 9 * n, F_eval.begin());
+  const auto resp = field->evaluate(comm, total, F, dt, P.data());
+  ++evaluations;
+  status_ok = resp.ok;
+  P_av = resp.P_av;
+  C_volAvg = resp.C_vol_avg;
+  C_minMaxAvg = resp.C_min_max_avg;
+  grid.forward(P.data());
+  err_div = grid.divergence_rms();
+  const Mat3 dP = P_av - P_aim;
+  const Mat3 dF_aim = ddot(S, dP);
+  err_BC = 0;
+  for (int i = 0; i < 9; ++i)
+    if (stress_mask[i]) err_BC = std::max(err_BC, std::fabs(dP.data()[i]));
+  if (num.verbose && comm.is_root())
+    fmt::print(stderr, "  iter {:3d} eval {:4d}: err_div {:.3e} err_BC {:.3e} P_av_max {:.3e} {}\n",
+               total_iter, evaluations, err_div, err_BC, max_abs(P_av), status_ok ? "" : "FAILED");
+  if (num.method != SnesMethod::newton_krylov) {
+    F_aim -= dF_aim;  // DAMASK's basic scheme moves the aim with every evaluation
+    grid.convolve(dF_aim, R);
+  } else if (!status_ok) {
+    // A failed material point: a huge residual makes the line search step back.
+    std::fill(R, R + 9 * n, 1e20);
+  } else {
+    // Average residual: stress error through the compliance on stress components,
+    // distance to the aim on deformation components (keeps the Jacobian regular).
+    const Mat3 F_mean = field_mean(F);
+    Mat3 avg = dF_aim;
+    for (int i = 0; i < 9; ++i)
+      if (!stress_mask[i]) avg.data()[i] = F_mean.data()[i] - F_aim.data()[i];
+    grid.convolve(avg, R);
+  }
+}
+
+void SpectralSolver::Impl::jacobian(const double* v, double* y) {
+  const auto& D = field->tangent();
+#pragma omp parallel for
+  for (std::size_t i = 0; i < n; ++i) {
+    Eigen::Map<Vec9> tau(&work[9 * i]);
+    tau.noalias() = Eigen::Map<const T4>(&D[81 * i]) * Eigen::Map<const Vec9>(v + 9 * i);
+  }
+  const Mat3 tau_mean = field_mean(work.data());
+  const Mat3 v_mean = field_mean(v);
+  Mat3 avg = ddot(S, tau_mean);
+  for (int i = 0; i < 9; ++i)
+    if (!stress_mask[i]) avg.data()[i] = v_mean.data()[i];
+  grid.forward(work.data());
+  grid.convolve(avg, y);
+}
+
+PetscErrorCode SpectralSolver::Impl::residual_cb(SNES snes, Vec xv, Vec fv, void* ctx) {
+  auto* self = static_cast<Impl*>(ctx);
+  PetscInt nfuncs = 0, iter = 0;
+  SNESGetNumberFunctionEvals(snes, &nfuncs);
+  SNESGetIterationNumber(snes, &iter);
+  if (nfuncs == 0 && iter == 0) self->total_iter = -1;  // new increment
+  if (self->total_iter <= iter) ++self->total_iter;
+  const double* F;
+  double* R;
+  VecGetArrayRead(xv, &F);
+  VecGetArray(fv, &R);
+  self->residual(F, R);
+  VecRestoreArray(fv, &R);
+  VecRestoreArrayRead(xv, &F);
+  return 0;
+}
+
+PetscErrorCode SpectralSolver::Impl::converged_cb(SNES, PetscInt, PetscReal, PetscReal, PetscReal,
+                                                  SNESConvergedReason* reason, void* ctx) {
+  auto* s = static_cast<Impl*>(ctx);
+  const double scale = max_abs(s->P_av);
+  const double div_tol = std::max(scale * s->num.eps_rel_div, s->num.eps_abs_div);
+  const double bc_tol = std::max(scale * s->num.eps_rel_P, s->num.eps_abs_P);
+  if (!s->status_ok)
+    *reason = SNES_DIVERGED_FUNCTION_DOMAIN;  // a material point failed: cut back
+  else if (s->total_iter >= s->num.N_iter_min && s->err_div / div_tol < 1.0 && s->err_BC / bc_tol < 1.0)
+    *reason = SNES_CONVERGED_FNORM_ABS;
+  else if (s->total_iter >= s->num.N_iter_max)
+    *reason = SNES_DIVERGED_MAX_IT;
+  else
+    *reason = SNES_CONVERGED_ITERATING;
+  return 0;
+}
+
+PetscErrorCode SpectralSolver::Impl::jacobian_mult(Mat Jm, Vec xv, Vec yv) {
+  void* ctx;
+  MatShellGetContext(Jm, &ctx);
+  auto* self = static_cast<Impl*>(ctx);
+  const double* a;
+  double* b;
+  VecGetArrayRead(xv, &a);
+  VecGetArray(yv, &b);
+  self->jacobian(a, b);
+  VecRestoreArray(yv, &b);
+  VecRestoreArrayRead(xv, &a);
+  return 0;
+}
+
+void SpectralSolver::Impl::forward(bool cutback, bool guess, double dt_new, double dt_old,
+                                   double t_remaining, const LoadStep& step) {
+  double* F;
+  check(VecGetArray(x, &F), "VecGetArray");
+  if (cutback) {
+    C_volAvg = C_volAvgLastInc;
+    C_minMaxAvg = C_minMaxAvgLastInc;
+  } else {
+    C_volAvgLastInc = C_volAvg;
+    C_minMaxAvgLastInc = C_minMaxAvg;
+    F_aimDot.setZero();
+    if (guess)
+      for (int i = 0; i < 9; ++i)
+        if (step.stress_mask[i])
+          F_aimDot.data()[i] = (F_aim.data()[i] - F_aim_lastInc.data()[i]) / dt_old;
+    F_aim_lastInc = F_aim;
+    Mat3 prescribed = Mat3::Zero();
+    for (int i = 0; i < 9; ++i)
+      if (step.deformation_mask[i]) prescribed.data()[i] = step.deformation.data()[i];
+    switch (step.deformation_type) {
+      case LoadStep::Deformation::L: F_aimDot += prescribed * F_aim_lastInc; break;
+      case LoadStep::Deformation::dot_F: F_aimDot += prescribed; break;
+      case LoadStep::Deformation::F:
+        for (int i = 0; i < 9; ++i)
+          if (step.deformation_mask[i])
+            F_aimDot.data()[i] += (prescribed.data()[i] - F_aim_lastInc.data()[i]) / t_remaining;
+        break;
+    }
+    for (std::size_t i = 0; i < 9 * n; ++i)
+      Fdot[i] = guess ? (F[i] - F_lastInc[i]) / dt_old : F_aimDot.data()[i % 9];
+    std::copy(F, F + 9 * n, F_lastInc.begin());
+  }
+  F_aim = F_aim_lastInc + F_aimDot * dt_new;
+  for (int i = 0; i < 9; ++i) {
+    if (!step.stress_mask[i]) continue;
+    if (step.stress_type == LoadStep::Stress::P)
+      P_aim.data()[i] += (step.stress.data()[i] - P_aim.data()[i]) / t_remaining * dt_new;
+    else
+      P_aim.data()[i] += step.stress.data()[i] * dt_new;
+  }
+  for (std::size_t i = 0; i < 9 * n; ++i) F[i] = F_lastInc[i] + Fdot[i] * dt_new;
+  check(VecRestoreArray(x, &F), "VecRestoreArray");
+  const double* Fr;
+  check(VecGetArrayRead(x, &Fr), "VecGetArrayRead");
+  const Mat3 diff = field_mean(Fr) - F_aim;
+  check(VecRestoreArrayRead(x, &Fr), "VecRestoreArrayRead");
+  check(VecGetArray(x, &F), "VecGetArray");
+  for (std::size_t i = 0; i < 9 * n; ++i) F[i] -= diff.data()[i % 9];
+  check(VecRestoreArray(x, &F), "VecRestoreArray");
+  stress_mask = step.stress_mask;
+  dt = dt_new;
+}
+
+bool SpectralSolver::Impl::solve() {
+  S = masked_compliance(stress_mask, C_volAvg);
+  if (num.update_gamma) grid.set_reference(C_minMaxAvg);
+  else if (num.method == SnesMethod::newton_krylov && num.nk_average_reference)
+    grid.set_reference(C_volAvg);
+  total_iter = 0;
+  check(SNESSolve(snes, nullptr, x), "SNESSolve");
+  SNESConvergedReason reason;
+  check(SNESGetConvergedReason(snes, &reason), "SNESGetConvergedReason");
+  const bool ok = reason > 0 && status_ok;
+  for (int i = 0; i < 9; ++i)
+    if (!stress_mask[i]) P_aim.data()[i] = P_av.data()[i];
+  if (num.method == SnesMethod::newton_krylov) {
+    // The average of F carries the stress-controlled components: the aim follows it.
+    const double* F;
+    VecGetArrayRead(x, &F);
+    const Mat3 F_mean = field_mean(F);
+    VecRestoreArrayRead(x, &F);
+    for (int i = 0; i < 9; ++i)
+      if (stress_mask[i]) F_aim.data()[i] = F_mean.data()[i];
+  }
+  return ok;
+}
+
+IncrementResult SpectralSolver::Impl::averages(int increment, double time) const {
+  IncrementResult res;
+  res.increment = increment;
+  res.time = time;
+  Eigen::Matrix<double, 27, 1> s = Eigen::Matrix<double, 27, 1>::Zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Mat3 F = Eigen::Map<const Mat3>(&F_eval[9 * i]);
+    const Mat3 Pi = Eigen::Map<const Mat3>(&P[9 * i]);
+    const Mat3 sigma = Pi * F.transpose() / F.determinant();
+    const Mat3 sym = 0.5 * (sigma + sigma.transpose());
+    s.segment<9>(0) += flat(F);
+    s.segment<9>(9) += flat(Pi);
+    s.segment<9>(18) += flat(sym);
+  }
+  comm.allreduce_inplace(std::span<double>(s.data(), 27), MPI_SUM);
+  s /= double(total);
+  res.F_avg = unflat(s.segment<9>(0));
+  res.P_avg = unflat(s.segment<9>(9));
+  res.sigma_avg = unflat(s.segment<9>(18));
+  return res;
+}
+
+SpectralSolver::SpectralSolver(const core::Comm& comm, const GridMaterial& grid, SolverNumerics num)
+    : impl_(std::make_unique<Impl>(comm, grid, std::move(num))) {}
+SpectralSolver::~SpectralSolver() = default;
+
+const double* SpectralSolver::F_local() const { return impl_->F_eval.data(); }
+const double* SpectralSolver::P_local() const { return impl_->P.data(); }
+std::size_t SpectralSolver::local_cells() const { return impl_->n; }
+int SpectralSolver::z_offset() const { return impl_->grid.z_offset(); }
+
+SimulationResult SpectralSolver::run(const LoadCase& load,
+                                     const std::function<void(const IncrementResult&)>& cb) {
+  auto& m = *impl_;
+  using clock = std::chrono::steady_clock;
+  const auto t_start = clock::now();
+  SimulationResult out;
+  auto inc0 = m.averages(0, 0.0);
+  out.increments.push_back(inc0);
+  if (cb) cb(inc0);
+
+  double time = 0, dt = 0, dt_prev = 0;
+  int cutback_level = 0, total_inc = 0;
+  bool cutback = false;
+  for (std::size_t l = 0; l < load.steps.size(); ++l) {
+    const LoadStep& step = load.steps[l];
+    const double t0 = time;
+    bool guess = step.estimate_rate && l > 0;
+    for (int inc = 1; inc <= step.N; ++inc) {
+      ++total_inc;
+      const auto t_inc = clock::now();
+      dt_prev = dt;
+      dt = step.t / step.N * std::pow(2.0, -cutback_level);
+      int fraction = 0, iterations = 0, cutbacks = 0;
+      const int evals_before = m.evaluations;
+      bool ok = true;
+      while (fraction < (1 << cutback_level)) {
+        const double t_remaining = step.t + t0 - time;
+        time += dt;
+        ++fraction;
+        m.forward(cutback, guess, dt, dt_prev, t_remaining, step);
+        if (!cutback) m.field->forward(m.F_lastInc.data());
+        else m.field->restore();
+        ok = m.solve();
+        if (ok) {
+          iterations += m.total_iter;
+          dt_prev = dt;
+          cutback = false;
+          guess = true;
+        } else if (cutback_level < m.num.N_cutback_max) {
+          cutback = true;
+          ++cutbacks;
+          fraction = (fraction - 1) * 2;
+          ++cutback_level;
+          time -= dt;
+          dt *= 0.5;
+        } else {
+          break;
+        }
+      }
+      if (ok) cutback_level = std::max(0, cutback_level - 1);
+      auto res = m.averages(total_inc, time);
+      res.iterations = iterations;
+      res.residual_evaluations = m.evaluations - evals_before;
+      res.cutbacks = cutbacks;
+      res.converged = ok;
+      res.wall_s = std::chrono::duration<double>(clock::now() - t_inc).count();
+      if (!ok) {
+        out.converged = false;
+        out.increments.push_back(res);
+        if (cb) cb(res);
+        out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+        return out;
+      }
+      if (inc % step.f_out == 0) {
+        out.increments.push_back(res);
+        if (cb) cb(res);
+      }
+    }
+  }
+  out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+  return out;
+}
+
+}  // namespace mspipe::cp

@@ -21,7 +21,8 @@ struct GenerateOptions {
   std::optional<std::uint64_t> seed;
   std::string vti;
   bool dry_run = false;
-  int block = 4;
+  int block = 8;
+  int threads = 0;  // 0: run.threads, else 1
 };
 
 int run_generate_command(const GenerateOptions& o, const core::Comm& world) {
@@ -31,10 +32,12 @@ int run_generate_command(const GenerateOptions& o, const core::Comm& world) {
   job.params = microstructure::parse_generator_params(root.section("generate"));
   // Seed and output directory as the pipeline would use them ([run] is optional here).
   std::uint64_t seed = 0;
+  int threads = 1;
   std::filesystem::path out_dir = "results/" + std::filesystem::path(o.config).stem().string();
   if (auto run = root.optional_section("run")) {
     seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
     out_dir = run->string("output_dir", out_dir.string());
+    threads = static_cast<int>(run->integer("threads", 1, core::Range::positive()));
   }
   const auto usage = [&](const std::string& what) -> int {
     if (world.rank() == 0) fmt::print(stderr, "mspipe generate: error: {}\n", what);
@@ -51,6 +54,8 @@ int run_generate_command(const GenerateOptions& o, const core::Comm& world) {
     if (id >= job.params.count)
       return usage(fmt::format("generate.vti_ids names VE {}, but the set has {} VEs", id, job.params.count));
   if (o.block < 1) return usage("--block: expected a positive number");
+  if (o.threads < 0) return usage("--threads: expected a positive number");
+  job.threads = o.threads > 0 ? o.threads : threads;
   job.seed = o.seed.value_or(seed);
   job.output = o.out.empty() ? out_dir / job.params.output : std::filesystem::path(o.out);
   if (!o.vti.empty()) job.vti_dir = std::filesystem::path(o.vti);
@@ -73,7 +78,8 @@ void add_generate_commands(CommandRegistry& reg) {
   sub->add_option("--seed", o->seed, "Campaign seed (overrides run.seed)");
   sub->add_option("--vti", o->vti, "Also write generate.vti_ids (VE 0 if none) as DIR/ve_<id>.vti");
   sub->add_flag("--dry-run", o->dry_run, "Generate and report statistics, write no VE set");
-  sub->add_option("--block", o->block, "VEs per rank per collective write (default 4)");
+  sub->add_option("--block", o->block, "VEs per rank per collective write (default 8)");
+  sub->add_option("--threads", o->threads, "OpenMP threads per rank (default: run.threads, else 1)");
   reg.add(sub, [o](const core::Comm& world) { return run_generate_command(*o, world); });
 }
 

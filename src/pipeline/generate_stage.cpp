@@ -6,6 +6,10 @@
 #include <chrono>
 #include <cmath>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "core/comm.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
@@ -58,6 +62,11 @@ std::string texture_words(const microstructure::TextureParams& t) {
 GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   const auto& p = job.params;
   const auto t0 = std::chrono::steady_clock::now();
+#ifdef _OPENMP
+  // One thread per rank unless asked: ranks already fill the cores, and idle OpenMP
+  // workers spinning next to busy ranks slow both down.
+  omp_set_num_threads(std::max(1, job.threads));
+#endif
   std::vector<std::int64_t> vti_ids = p.vti_ids;
   if (job.vti_dir && vti_ids.empty()) vti_ids.push_back(0);
   if (job.write) make_parent_directories(job.output, world);
@@ -140,6 +149,7 @@ class GenerateStage final : public Stage {
   void configure(const core::Section& root, const RunContext& ctx) override {
     job_.params = microstructure::parse_generator_params(root.section("generate"));
     job_.seed = ctx.seed;
+    job_.threads = ctx.threads;
     job_.output = ctx.output_dir / job_.params.output;
     if (!job_.params.vti_ids.empty()) job_.vti_dir = ctx.output_dir / "vti";
   }

@@ -20,7 +20,8 @@ struct GenerateJob {
   std::filesystem::path output;                 // the VE-set file
   std::optional<std::filesystem::path> vti_dir;  // export params.vti_ids (VE 0 if none) here
   bool write = true;                            // false: generate and report only
-  int block = 4;                                // VEs per rank per collective write
+  int block = 8;                                // VEs per rank per collective write
+  int threads = 1;                              // OpenMP threads per rank (tessellation)
 };
 
 // Targets and what was achieved, over the whole dataset (identical on every rank).

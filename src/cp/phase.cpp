@@ -101,6 +101,44 @@ std::vector<double> flatten(const std::vector<SlipSystem>& s) {
   return out;
 }
 
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> d(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t prev = d[0];
+    d[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cur = d[j];
+      d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return d[b.size()];
+}
+
+// Unknown keys are reported before anything else, with the nearest known key.
+void reject_unknown(const std::string& section, const std::map<std::string, std::vector<double>>& v,
+                    const std::vector<std::string>& known) {
+  for (const auto& [k, unused] : v) {
+    if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+    std::string best;
+    std::size_t best_d = k.size() / 2 + 1;
+    for (const auto& c : known)
+      if (const auto d = edit_distance(k, c); d < best_d) best_d = d, best = c;
+    throw ParamError(section, k,
+                     best.empty() ? "is not a known parameter (supported: Hooke + phenopowerlaw)"
+                                  : fmt::format("is not a known parameter (did you mean '{}'?)", best));
+  }
+}
+
+const std::vector<std::string> kElasticKeys = {
+    "C_11", "C_12", "C_13", "C_33", "C_44", "C_11,T", "C_12,T", "C_13,T", "C_33,T", "C_44,T",
+    "C_11,T^2", "C_12,T^2", "C_13,T^2", "C_33,T^2", "C_44,T^2", "T_ref"};
+const std::vector<std::string> kPlasticKeys = {
+    "N_sl", "N_tw", "dot_gamma_0_sl", "n_sl", "a_sl", "h_0_sl-sl", "xi_0_sl", "xi_inf_sl", "c_1",
+    "c_2", "f_sat_sl-tw", "h_sl-sl", "a_non-Schmid", "dot_gamma_0_tw", "n_tw", "h_0_tw-tw",
+    "xi_0_tw", "c_3", "c_4", "h_tw-tw", "h_0_tw-sl", "h_sl-tw", "h_tw-sl", "atol_xi", "atol_gamma"};
+
 }  // namespace
 
 Mat6 hooke_stiffness(Bravais b, double c11, double c12, double c13, double c33, double c44) {
@@ -136,6 +174,8 @@ Phase make_phase(const PhaseSpec& spec) {
   // --- elasticity: Hooke, evaluated at T = T_ref (no thermal field) ---
   if (spec.elastic_type != "Hooke")
     throw ParamError("elastic", "type", fmt::format("'{}' is not supported (Hooke)", spec.elastic_type));
+  reject_unknown("elastic", spec.elastic, kElasticKeys);
+  reject_unknown("plastic", spec.plastic, kPlasticKeys);
   Reader el("elastic", spec.elastic);
   const bool hex = ph.lattice == Bravais::hP;
   std::vector<std::string> names = {"C_11", "C_12", "C_44"};

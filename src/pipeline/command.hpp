@@ -33,6 +33,7 @@ class CommandRegistry {
 // One line per module in commands.cpp calls these.
 void add_run_command(CommandRegistry& reg);
 void add_orientation_commands(CommandRegistry& reg);
+void add_cp_commands(CommandRegistry& reg);
 void add_generate_commands(CommandRegistry& reg);
 void add_diagnostics_commands(CommandRegistry& reg);
 void add_vae_commands(CommandRegistry& reg);  // only when built with LibTorch (MSPIPE_HAVE_ML)

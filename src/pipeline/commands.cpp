@@ -15,6 +15,7 @@ const CommandRun* CommandRegistry::chosen() const {
 void add_all_commands(CommandRegistry& reg) {
   add_run_command(reg);
   add_orientation_commands(reg);
+  add_cp_commands(reg);
   add_generate_commands(reg);
   add_diagnostics_commands(reg);
 #if MSPIPE_HAVE_ML

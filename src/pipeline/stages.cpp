@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "pipeline/generate_stage.hpp"
+#include "pipeline/simulate_stage.hpp"
 #include "pipeline/stage.hpp"
 #if MSPIPE_HAVE_ML
 #include "pipeline/vae_stages.hpp"
@@ -10,15 +11,16 @@ namespace mspipe::pipeline {
 
 const std::vector<std::string>& known_stages() {
 #if MSPIPE_HAVE_ML
-  static const std::vector<std::string> names = {"generate", "train_vae", "encode"};
+  static const std::vector<std::string> names = {"generate", "train_vae", "encode", "simulate"};
 #else
-  static const std::vector<std::string> names = {"generate"};
+  static const std::vector<std::string> names = {"generate", "simulate"};
 #endif
   return names;
 }
 
 std::unique_ptr<Stage> make_stage(std::string_view name) {
   if (name == "generate") return make_generate_stage();
+  if (name == "simulate") return make_simulate_stage();
 #if MSPIPE_HAVE_ML
   if (name == "train_vae") return make_train_vae_stage();
   if (name == "encode") return make_encode_stage();

@@ -1,0 +1,79 @@
+#include "cp/damask/result_files.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "core/errors.hpp"
+#include "io/hdf5.hpp"
+
+namespace mspipe::cp {
+
+std::filesystem::path csv_beside(const std::filesystem::path& h5) {
+  auto p = h5;
+  p.replace_extension(".csv");
+  return p;
+}
+
+void write_result_csv(const std::filesystem::path& file, const SimulationResult& r) {
+  const auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw core::InputError(core::format_error(file.string(), "cannot write the file"));
+    out << "increment,time,iterations";
+    for (const char* t : {"F", "P", "sigma"})
+      for (int i = 1; i <= 3; ++i)
+        for (int j = 1; j <= 3; ++j) out << ',' << t << '_' << i << j;
+    out << '\n';
+    for (const auto& inc : r.increments) {
+      out << inc.increment << ',' << fmt::format("{:.10g}", inc.time) << ',' << inc.iterations;
+      for (const Mat3* m : {&inc.F_avg, &inc.P_avg, &inc.sigma_avg})
+        for (int k = 0; k < 9; ++k) out << ',' << fmt::format("{:.12e}", m->data()[k]);
+      out << '\n';
+    }
+    if (!out) throw core::InputError(core::format_error(file.string(), "writing failed"));
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+void write_result_h5(const std::filesystem::path& file, const SimulationResult& r,
+                     const GridMaterial& grid, const std::string& method) {
+  auto f = io::h5::File::create(file);
+  const auto& root = f.root();
+  root.write_attribute("schema", "mspipe.cp_result");
+  root.write_attribute("schema_version", std::int64_t{1});
+  root.write_attribute("solver", "spectral_basic/" + method);
+  root.write_attribute("status", r.converged ? "converged" : "not converged");
+  root.write_attribute("wall_s", r.wall_s);
+  const std::int64_t cells[3] = {grid.cells[0], grid.cells[1], grid.cells[2]};
+  root.write_attribute("cells", std::span<const std::int64_t>(cells, 3));
+  root.write_attribute("size_m", std::span<const double>(grid.size.data(), 3));
+  const std::size_t n = r.increments.size();
+  std::vector<std::int64_t> inc(n), iters(n);
+  std::vector<std::int8_t> conv(n);
+  std::vector<double> time(n), F(9 * n), P(9 * n), S(9 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& x = r.increments[i];
+    inc[i] = x.increment;
+    iters[i] = x.iterations;
+    conv[i] = x.converged ? 1 : 0;
+    time[i] = x.time;
+    for (int k = 0; k < 9; ++k) {
+      F[9 * i + k] = x.F_avg.data()[k];
+      P[9 * i + k] = x.P_avg.data()[k];
+      S[9 * i + k] = x.sigma_avg.data()[k];
+    }
+  }
+  const io::h5::Dims d1{n}, d3{n, 3, 3};
+  root.write_dataset<std::int64_t>("increment", d1, inc);
+  root.write_dataset<double>("time", d1, time);
+  root.write_dataset<std::int64_t>("iterations", d1, iters);
+  root.write_dataset<std::int8_t>("converged", d1, conv);
+  root.write_dataset<double>("F", d3, F);
+  root.write_dataset<double>("P", d3, P);
+  root.write_dataset<double>("sigma", d3, S).write_attribute("unit", "Pa");
+  f.commit();
+}
+
+}  // namespace mspipe::cp

@@ -1,0 +1,21 @@
+#pragma once
+// Per-increment volume averages of a simulation: an HDF5 file (schema
+// "mspipe.cp_result" 1: /increment, /time, /iterations, /converged, /F, /P, /sigma as
+// (N, 3, 3) row-major, SI units) and a CSV beside it with the columns
+// increment,time,iterations,F_11..F_33,P_11..P_33,sigma_11..sigma_33. Both are written
+// by rank 0 under temporary names and renamed when complete.
+#include <filesystem>
+#include <string>
+
+#include "core/comm.hpp"
+#include "cp/spectral_solver.hpp"
+
+namespace mspipe::cp {
+
+void write_result_csv(const std::filesystem::path& file, const SimulationResult& r);
+void write_result_h5(const std::filesystem::path& file, const SimulationResult& r,
+                     const GridMaterial& grid, const std::string& method);
+// The CSV path beside an HDF5 result: same name, extension .csv.
+std::filesystem::path csv_beside(const std::filesystem::path& h5);
+
+}  // namespace mspipe::cp

@@ -1,0 +1,101 @@
+#include "cp/simulation.hpp"
+
+#include <fmt/core.h>
+
+#include "core/errors.hpp"
+
+namespace mspipe::cp {
+
+namespace {
+
+// Every key of a table as a list of numbers (a scalar becomes a list of one).
+std::map<std::string, std::vector<double>> numbers_of(const core::Section& s,
+                                                      std::string& type) {
+  std::map<std::string, std::vector<double>> out;
+  for (const auto& k : s.keys()) {
+    if (k == "type") {
+      type = s.string(k);
+      continue;
+    }
+    try {
+      out[k] = {s.number(k)};
+    } catch (const core::ConfigError&) {
+      out[k] = s.numbers(k);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Phase read_material(const core::Section& m) {
+  PhaseSpec spec;
+  const std::string preset = m.string("preset", "", {"", "Cu", "Mg"});
+  if (!preset.empty()) spec = preset_phase(preset);
+  spec.name = m.string("name", preset.empty() ? std::string("phase") : preset);
+  spec.lattice = m.string("lattice", spec.lattice.empty() ? std::optional<std::string>() : spec.lattice,
+                          {"cF", "hP"});
+  if (m.has("c_over_a") || spec.lattice == "hP")
+    spec.c_over_a = m.number("c_over_a", spec.c_over_a, core::Range::between(1.0, 2.0));
+  if (auto el = m.optional_section("elastic")) {
+    for (auto& [k, v] : numbers_of(*el, spec.elastic_type)) spec.elastic[k] = v;
+  }
+  if (auto pl = m.optional_section("plastic")) {
+    for (auto& [k, v] : numbers_of(*pl, spec.plastic_type)) spec.plastic[k] = v;
+  }
+  try {
+    Phase p = make_phase(spec);
+    m.finish();
+    return p;
+  } catch (const ParamError& e) {
+    const std::string sub = e.section.empty() ? "" : e.section;
+    if (!sub.empty() && m.has(sub)) m.section(sub).fail(e.key, e.what());
+    m.fail(e.key, e.what());
+  }
+}
+
+LoadCase read_load(const core::Section& s) {
+  const std::string axis = s.string("axis", "z", {"z"});
+  (void)axis;
+  const double rate = s.number("rate", 1e-3, core::Range::positive());
+  const double time = s.number("time", 10.0, core::Range::positive());
+  const auto n = s.integer("increments", 20, core::Range::at_least(1));
+  s.finish();
+  return uniaxial_tension_z(rate, time, static_cast<int>(n));
+}
+
+SolverNumerics read_numerics(const core::Section& s) {
+  SolverNumerics n;
+  const auto method = s.string("method", "anderson", {"anderson", "ngmres", "newton_krylov"});
+  n.method = method == "ngmres" ? SnesMethod::ngmres
+             : method == "anderson" ? SnesMethod::anderson
+                                    : SnesMethod::newton_krylov;
+  n.N_iter_min = static_cast<int>(s.integer("N_iter_min", n.N_iter_min, core::Range::at_least(1)));
+  n.N_iter_max = static_cast<int>(s.integer("N_iter_max", n.N_iter_max, core::Range::at_least(1)));
+  if (n.N_iter_min > n.N_iter_max) s.fail("N_iter_min", "must not exceed N_iter_max");
+  n.eps_abs_div = s.number("eps_abs_div", n.eps_abs_div, core::Range::positive());
+  n.eps_rel_div = s.number("eps_rel_div", n.eps_rel_div, core::Range::positive());
+  n.eps_abs_P = s.number("eps_abs_P", n.eps_abs_P, core::Range::positive());
+  n.eps_rel_P = s.number("eps_rel_P", n.eps_rel_P, core::Range::positive());
+  n.N_cutback_max = static_cast<int>(s.integer("N_cutback_max", n.N_cutback_max, core::Range::non_negative()));
+  n.petsc_options = s.string("petsc_options", "");
+  s.finish();
+  return n;
+}
+
+GridMaterial grid_from_ve(const microstructure::VolumeElement& ve, const Phase& phase) {
+  GridMaterial g;
+  g.cells = {ve.size, ve.size, ve.size};
+  const double h = ve.resolution * 1e-6;
+  g.size = {h * ve.size, h * ve.size, h * ve.size};
+  g.material = ve.grain_id;
+  g.phases = {phase};
+  for (const auto& grain : ve.grains) g.materials.push_back({0, grain.orientation});
+  return g;
+}
+
+std::array<double, 6> voigt_stress(const Mat3& s) {
+  return {s(0, 0), s(1, 1), s(2, 2), s(1, 2), s(0, 2), s(0, 1)};
+}
+
+}  // namespace mspipe::cp

@@ -37,8 +37,13 @@ class SimulateStage final : public Stage {
     const auto s = root.section("simulate");
     input_ = ctx.output_dir / s.string("input", "ve.h5");
     output_ = ctx.output_dir / s.string("output", "cp_results.h5");
-    if (auto m = s.optional_section("material")) {
-      phase_ = cp::read_material(*m);
+    std::optional<core::Section> table;
+    try {
+      table = s.optional_section("material");  // an inline [simulate.material] table ...
+    } catch (const core::ConfigError&) {        // ... or a preset name / file name
+    }
+    if (table) {
+      phase_ = cp::read_material(*table);
     } else {
       const std::string mat = s.string("material", "Cu");
       if (mat == "Cu" || mat == "Mg") {

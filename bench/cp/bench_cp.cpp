@@ -1,0 +1,164 @@
+// Crystal plasticity benchmarks: one constitutive update (with tangent) per material
+// point, one residual evaluation of the spectral solver at 32³, and the full 20-increment
+// uniaxial tension of DAMASK's case B geometry (Cu and Mg, 16³). Run under mpirun for
+// several ranks; MSPIPE_TEST_DATA_DIR locates the DAMASK case files.
+#include <benchmark/benchmark.h>
+#include <mpi.h>
+
+#include <random>
+
+#include "cp/damask/damask_files.hpp"
+#include "cp/fourier_grid.hpp"
+#include "cp/material_field.hpp"
+#include "cp/spectral_solver.hpp"
+#include "texture/quaternion.hpp"
+
+using namespace mspipe;
+using namespace mspipe::cp;
+
+namespace {
+
+std::string case_dir(const char* c) { return std::string(MSPIPE_TEST_DATA_DIR) + "/cp/case_" + c; }
+
+Mat3 rot(const texture::Quat& q) {
+  const auto m = texture::to_matrix(q);
+  Mat3 r;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
+  return r;
+}
+
+// One update of a point that deforms plastically in this step (0.05 % strain in 0.5 s
+// after 0.5 % of prior tension), as in the middle of the paper's load case.
+void constitutive_update(benchmark::State& state, const char* preset) {
+  const Phase ph = make_phase(preset_phase(preset));
+  const Mat3 R = rot(texture::from_bunge_deg(35, 45, 10));
+  const int n = ph.plastic.state_size();
+  std::vector<double> Fp(9), Lp(9), S(9), st(n), F0(9), Fp0(9), Lp0(9), S0(9), st0(n);
+  initial_point(ph, R, Fp.data(), Lp.data(), S.data(), st.data());
+  Fp0 = Fp, Lp0 = Lp, S0 = S, st0 = st;
+  F0 = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+  const PointRef pt{Fp.data(), Lp.data(), S.data(), st.data(), F0.data(),
+                    Fp0.data(), Lp0.data(), S0.data(), st0.data()};
+  Mat3 P;
+  T4 D;
+  IntegrationNumerics num;
+  // Walk to 0.5 % in 10 steps to have a realistic hardened state and stress.
+  for (int k = 1; k <= 10; ++k) {
+    Mat3 F = Mat3::Identity();
+    F(2, 2) = 1 + 5e-4 * k;
+    F(0, 0) = F(1, 1) = 1 - 2.5e-4 * k;
+    constitutive_update(ph, num, F, 0.5, pt, P, &D);
+    std::copy(F.data(), F.data() + 9, F0.begin());
+    Fp0 = Fp, Lp0 = Lp, S0 = S, st0 = st;
+  }
+  Mat3 F = Mat3::Identity();
+  F(2, 2) = 1.0055;
+  F(0, 0) = F(1, 1) = 1 - 2.75e-3;
+  for (auto _ : state) {
+    const bool ok = constitutive_update(ph, num, F, 0.5, pt, P, &D);
+    benchmark::DoNotOptimize(ok);
+    benchmark::DoNotOptimize(D.data());
+  }
+  state.counters["ns_per_update"] = benchmark::Counter(
+      double(state.iterations()) * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+void BM_ConstitutiveUpdateCu(benchmark::State& s) { constitutive_update(s, "Cu"); }
+void BM_ConstitutiveUpdateMg(benchmark::State& s) { constitutive_update(s, "Mg"); }
+
+// One residual evaluation (material update of every cell + FFT + Γ convolution) at 32³,
+// 64 grains of random orientation, in the plastic range.
+void BM_ResidualEvaluation32(benchmark::State& state) {
+  const core::Comm world(MPI_COMM_WORLD);
+  const int N = 32;
+  FourierGrid grid(world, {N, N, N}, {32e-6, 32e-6, 32e-6});
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<texture::Quat> q(64);
+  for (auto& x : q) {
+    const double a = u(rng), b = u(rng), c = u(rng);
+    x = texture::standardised({std::sqrt(1 - a) * std::sin(2 * M_PI * b), std::sqrt(1 - a) * std::cos(2 * M_PI * b),
+                               std::sqrt(a) * std::sin(2 * M_PI * c), std::sqrt(a) * std::cos(2 * M_PI * c)});
+  }
+  const std::size_t n = grid.local_cells();
+  std::vector<std::int32_t> phase(n, 0);
+  std::vector<double> rotation(9 * n), F(9 * n), P(9 * n), R(9 * n);
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::size_t g = c + std::size_t(grid.z_offset()) * N * N;
+    const int x = g % N, y = (g / N) % N, z = g / (N * N);
+    const Mat3 r = rot(q[(x / 8) + 4 * (y / 8) + 16 * (z / 8)]);
+    std::copy(r.data(), r.data() + 9, &rotation[9 * c]);
+    Mat3 f = Mat3::Identity();
+    f(2, 2) = 1.0005;
+    f(0, 0) = f(1, 1) = 1 - 0.00025;
+    std::copy(f.data(), f.data() + 9, &F[9 * c]);
+  }
+  MaterialField field({make_phase(preset_phase("Cu"))}, phase, rotation, IntegrationNumerics{});
+  const auto r0 = field.evaluate(world, grid.total_cells(), F.data(), 0.0, P.data());
+  grid.set_reference(r0.C_min_max_avg);
+  for (auto _ : state) {
+    field.restore();
+    const auto r = field.evaluate(world, grid.total_cells(), F.data(), 0.5, P.data());
+    grid.forward(P.data());
+    benchmark::DoNotOptimize(grid.divergence_rms());
+    grid.convolve(Mat3::Zero(), R.data());
+    benchmark::DoNotOptimize(r.P_av.data());
+  }
+}
+
+// The paper's load case on case B's geometry (16³, 20 grains) with Cu (DAMASK case B)
+// or Mg: wall time of the whole 20-increment run, iterations as counters.
+void full_tension(benchmark::State& state, const char* preset) {
+  const core::Comm world(MPI_COMM_WORLD);
+  GridMaterial g;
+  damask::read_material(case_dir("B") + "/material.yaml", g);
+  damask::read_geometry(case_dir("B") + "/geom.vti", g);
+  if (std::string(preset) == "Mg") g.phases = {make_phase(preset_phase("Mg"))};
+  const auto load = damask::read_load(case_dir("B") + "/load.yaml");
+  SolverNumerics num;
+  num.method = static_cast<SnesMethod>(state.range(0));
+  int iterations = 0, evaluations = 0;
+  bool converged = true;
+  for (auto _ : state) {
+    SpectralSolver solver(world, g, num);
+    const auto r = solver.run(load);
+    iterations = evaluations = 0;
+    for (const auto& i : r.increments) iterations += i.iterations, evaluations += i.residual_evaluations;
+    converged = r.converged;
+  }
+  state.counters["iterations"] = iterations;
+  state.counters["residual_evaluations"] = evaluations;
+  state.counters["converged"] = converged;
+  state.counters["ranks"] = world.size();
+}
+void BM_TensionCase16Cu(benchmark::State& s) { full_tension(s, "Cu"); }
+void BM_TensionCase16Mg(benchmark::State& s) { full_tension(s, "Mg"); }
+
+}  // namespace
+
+BENCHMARK(BM_ConstitutiveUpdateCu);
+BENCHMARK(BM_ConstitutiveUpdateMg);
+BENCHMARK(BM_ResidualEvaluation32)->Unit(benchmark::kMillisecond)->Iterations(3);
+// Argument: 0 = NGMRES (DAMASK's choice), 1 = Anderson (mspipe's default).
+BENCHMARK(BM_TensionCase16Cu)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_TensionCase16Mg)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1);
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  benchmark::Initialize(&argc, argv);
+  // Every rank runs every benchmark (they are collective); rank 0 reports.
+  struct Quiet : benchmark::BenchmarkReporter {
+    bool ReportContext(const Context&) override { return true; }
+    void ReportRuns(const std::vector<Run>&) override {}
+  };
+  if (rank == 0) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    Quiet quiet;
+    benchmark::RunSpecifiedBenchmarks(&quiet);
+  }
+  benchmark::Shutdown();
+  MPI_Finalize();
+}

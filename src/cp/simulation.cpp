@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <stdexcept>
+
 #include "core/errors.hpp"
 
 namespace mspipe::cp {
@@ -83,12 +85,21 @@ SolverNumerics read_numerics(const core::Section& s) {
   return n;
 }
 
-GridMaterial grid_from_ve(const microstructure::VolumeElement& ve, const Phase& phase) {
+GridMaterial grid_from_ve(const microstructure::VolumeElement& ve, const Phase& phase,
+                          int f) {
+  if (f < 1 || ve.size % f != 0)
+    throw std::invalid_argument(fmt::format("cannot downsample {}^3 voxels by {}", ve.size, f));
   GridMaterial g;
-  g.cells = {ve.size, ve.size, ve.size};
+  const int n = ve.size / f;
+  g.cells = {n, n, n};
   const double h = ve.resolution * 1e-6;
   g.size = {h * ve.size, h * ve.size, h * ve.size};
-  g.material = ve.grain_id;
+  g.material.resize(std::size_t(n) * n * n);
+  for (int z = 0; z < n; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x)
+        g.material[x + std::size_t(n) * (y + std::size_t(n) * z)] =
+            ve.grain_id[f * x + std::size_t(ve.size) * (f * y + std::size_t(ve.size) * f * z)];
   g.phases = {phase};
   for (const auto& grain : ve.grains) g.materials.push_back({0, grain.orientation});
   return g;

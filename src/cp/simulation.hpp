@@ -19,8 +19,11 @@ Phase read_material(const core::Section& material);
 LoadCase read_load(const core::Section& load);
 SolverNumerics read_numerics(const core::Section& numerics);
 
-// One grain per material entry; cell size = VE resolution in µm.
-GridMaterial grid_from_ve(const microstructure::VolumeElement& ve, const Phase& phase);
+// One grain per material entry; cell size = VE resolution in µm. `downsample` > 1 keeps
+// every downsample-th voxel along each axis (a coarser grid of the same VE; the size
+// must divide by it).
+GridMaterial grid_from_ve(const microstructure::VolumeElement& ve, const Phase& phase,
+                          int downsample = 1);
 
 // The six stress components stored per increment: σ11, σ22, σ33, σ23, σ13, σ12 (Pa).
 std::array<double, 6> voigt_stress(const Mat3& sigma);

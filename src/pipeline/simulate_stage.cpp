@@ -1,6 +1,6 @@
 // [simulate]: input (VE set), output, material (preset name, a TOML file with [material],
 // or a [simulate.material] table), [simulate.load], [simulate.numerics], ranks_per_sim,
-// count (0: all). Writes <output_dir>/<output>: /ve_id, /stress (N, increments+1, 6) in Pa
+// count (0: all), downsample (keep every n-th voxel per axis). Writes <output_dir>/<output>: /ve_id, /stress (N, increments+1, 6) in Pa
 // (σ11 σ22 σ33 σ23 σ13 σ12), /strain, /status (0 converged, 1 not converged),
 // /iterations, /wall_s.
 #include "pipeline/simulate_stage.hpp"
@@ -59,6 +59,7 @@ class SimulateStage final : public Stage {
     if (auto n = s.optional_section("numerics")) numerics_ = cp::read_numerics(*n);
     ranks_per_sim_ = static_cast<int>(s.integer("ranks_per_sim", 1, core::Range::at_least(1)));
     count_ = s.integer("count", 0, core::Range::non_negative());
+    downsample_ = static_cast<int>(s.integer("downsample", 1, core::Range::at_least(1)));
     threads_ = ctx.threads;
     s.finish();
   }
@@ -72,6 +73,9 @@ class SimulateStage final : public Stage {
                                           ranks_per_sim_, world.size()));
     std::optional<io::VeSetReader> reader;
     core::collective(world, core::ExitCode::input, [&] { reader.emplace(input_); });
+    if (reader->header().size % downsample_ != 0)
+      throw core::ConfigError(fmt::format("simulate.downsample = {} does not divide the VE size {}",
+                                          downsample_, reader->header().size));
     const std::int64_t n = count_ > 0 ? std::min(count_, reader->count()) : reader->count();
     const int groups = world.size() / ranks_per_sim_;
     const int group = world.rank() / ranks_per_sim_;
@@ -83,7 +87,7 @@ class SimulateStage final : public Stage {
     std::vector<double> status(n, 0.0), iterations(n, 0.0), wall(n, 0.0), ids(n, 0.0);
     for (std::int64_t i = group; i < n; i += groups) {
       const auto ve = reader->read(i);
-      cp::SpectralSolver solver(comm, cp::grid_from_ve(ve, phase_), numerics_);
+      cp::SpectralSolver solver(comm, cp::grid_from_ve(ve, phase_, downsample_), numerics_);
       const auto r = solver.run(load_);
       if (!comm.is_root()) continue;
       ids[i] = double(ve.id);
@@ -139,7 +143,7 @@ class SimulateStage final : public Stage {
   std::string material_name_;
   cp::LoadCase load_;
   cp::SolverNumerics numerics_;
-  int ranks_per_sim_ = 1, threads_ = 1;
+  int ranks_per_sim_ = 1, threads_ = 1, downsample_ = 1;
   std::int64_t count_ = 0;
 };
 

@@ -70,16 +70,17 @@ bool integrate_stress(const Phase& ph, const IntegrationNumerics& num, const Mat
       Lp_guess = Lp_old + step * dLp;
       continue;
     }
-    // dR/dLp = I − dLp/dS · dS/dFe · dFe/dLp with dFe_ij/dLp_kl = −dt A_ik δ_jl.
-    const T4 M = dLp_dS * dS_dFe(ph.C, Fe);
-    T4 J = T4::Identity();
-    for (int ab = 0; ab < 9; ++ab)
+    // dR/dLp = I − dLp/dS · dS/dLp with, from Fe = A (I − dt Lp) and S = C : E(Fe),
+    // dS_ij/dLp_kl = −dt Σn C_ijln G_kn, G = Aᵀ Fe (C has minor symmetry).
+    const Mat3 G = A.transpose() * Fe;
+    T4 dS_dLp;
+    for (int ij = 0; ij < 9; ++ij)
       for (int k = 0; k < 3; ++k)
-        for (int l = 0; l < 3; ++l) {
-          double s = 0;
-          for (int i = 0; i < 3; ++i) s += M(ab, 3 * i + l) * A(i, k);
-          J(ab, 3 * k + l) += dt * s;
-        }
+        for (int l = 0; l < 3; ++l)
+          dS_dLp(ij, 3 * k + l) = -dt * (ph.C(ij, 3 * l) * G(k, 0) + ph.C(ij, 3 * l + 1) * G(k, 1) +
+                                         ph.C(ij, 3 * l + 2) * G(k, 2));
+    T4 J = T4::Identity();
+    J.noalias() -= dLp_dS * dS_dLp;
     Eigen::PartialPivLU<T4> lu(J);
     if (!(std::fabs(lu.determinant()) > 0)) return false;
     dLp = -unflat(lu.solve(flat(res)));

@@ -21,7 +21,7 @@ namespace mspipe::pipeline {
 namespace {
 
 struct CpOptions {
-  std::string geom, load, material, numerics, out;
+  std::string geom, load, material, numerics, out, fields;
   std::string method = "anderson";
   int threads = 1;
   bool verbose = false;
@@ -65,6 +65,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                r.sigma_avg(2, 2) * 1e-6, r.iterations, r.converged ? "" : "  not converged");
     std::fflush(stdout);
   });
+  if (!o.fields.empty()) cp::write_fields_vti(o.fields, solver, grid, world);
   core::collective(world, core::ExitCode::input, [&] {
     if (!world.is_root()) return;
     cp::write_result_h5(out, result, grid, o.method);
@@ -88,6 +89,7 @@ void add_cp_commands(CommandRegistry& reg) {
   sub->add_option("--material,-m", o->material, "DAMASK material configuration (YAML)")->required();
   sub->add_option("--numerics,-n", o->numerics, "DAMASK numerics (YAML)");
   sub->add_option("--out,-o", o->out, "Result file (HDF5; a .csv is written beside it)");
+  sub->add_option("--fields", o->fields, "Also write the final F and P fields to this .vti (ParaView)");
   sub->add_option("--method", o->method, "Nonlinear solver")
       ->check(CLI::IsMember({"anderson", "ngmres", "newton_krylov"}));
   sub->add_option("--threads", o->threads, "OpenMP threads per rank")->check(CLI::PositiveNumber);

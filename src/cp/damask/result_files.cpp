@@ -77,3 +77,34 @@ void write_result_h5(const std::filesystem::path& file, const SimulationResult& 
 }
 
 }  // namespace mspipe::cp
+
+#include "io/vti.hpp"
+
+namespace mspipe::cp {
+
+void write_fields_vti(const std::filesystem::path& file, const SpectralSolver& solver,
+                      const GridMaterial& grid, const core::Comm& comm) {
+  // Slabs are in z order across ranks, so gathering in rank order gives x-fastest order.
+  const int local = static_cast<int>(9 * solver.local_cells());
+  const auto counts = comm.allgather(local);
+  std::vector<int> displs(counts.size(), 0);
+  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
+  const std::size_t total = 9 * grid.material.size();
+  std::vector<double> F(comm.is_root() ? total : 0), P(comm.is_root() ? total : 0);
+  MPI_Gatherv(solver.F_local(), local, MPI_DOUBLE, F.data(), counts.data(), displs.data(),
+              MPI_DOUBLE, 0, comm.get());
+  MPI_Gatherv(solver.P_local(), local, MPI_DOUBLE, P.data(), counts.data(), displs.data(),
+              MPI_DOUBLE, 0, comm.get());
+  core::collective(comm, core::ExitCode::input, [&] {
+    if (!comm.is_root()) return;
+    io::vti::ImageData img;
+    img.cells = grid.cells;
+    for (int d = 0; d < 3; ++d) img.spacing[d] = grid.size[d] / grid.cells[d];
+    img.cell_data.push_back({"material", 1, grid.material});
+    img.cell_data.push_back({"F", 9, F});
+    img.cell_data.push_back({"P", 9, P});
+    io::vti::write(file, img);
+  });
+}
+
+}  // namespace mspipe::cp

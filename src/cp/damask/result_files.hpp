@@ -19,3 +19,12 @@ void write_result_h5(const std::filesystem::path& file, const SimulationResult& 
 std::filesystem::path csv_beside(const std::filesystem::path& h5);
 
 }  // namespace mspipe::cp
+
+namespace mspipe::cp {
+
+// The final F and P fields (9 components per cell) and the material ids as a .vti for
+// ParaView; collective over the solver's communicator, rank 0 writes.
+void write_fields_vti(const std::filesystem::path& file, const SpectralSolver& solver,
+                      const GridMaterial& grid, const core::Comm& comm);
+
+}  // namespace mspipe::cp

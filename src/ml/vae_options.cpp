@@ -66,8 +66,10 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   c.data.source = d.string("source", std::nullopt, {"ve_set", "generate", "synthetic"});
   // Without a file, the pipeline reads the VE set the generate stage writes.
   if (c.data.source == "ve_set") c.data.ve_set = d.string("file", "");
-  c.data.count = d.integer("count", c.data.source == "ve_set" ? std::optional<std::int64_t>(0) : std::nullopt,
-                           c.data.source == "ve_set" ? Range::non_negative() : Range::at_least(2));
+  // 0 = every VE of the file (ve_set) or generate.count (generate); synthetic needs a count.
+  const bool synthetic = c.data.source == "synthetic";
+  c.data.count = d.integer("count", synthetic ? std::nullopt : std::optional<std::int64_t>(0),
+                           synthetic ? Range::at_least(2) : Range::non_negative());
   if (c.data.source != "ve_set") c.data.first_id = d.integer("first_id", 0, Range::non_negative());
   if (c.data.source == "synthetic")
     c.data.synthetic_grains = static_cast<int>(d.integer("grains", 12, Range::between(1, 100000)));

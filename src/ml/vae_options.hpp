@@ -64,7 +64,7 @@ struct TrainOptions {
 struct DataOptions {
   std::string source = "synthetic";  // "ve_set" (HDF5 file), "generate", "synthetic"
   std::filesystem::path ve_set;      // for "ve_set"
-  std::int64_t count = 0;            // VEs to use (0 = all in the file)
+  std::int64_t count = 0;            // VEs to use (0 = all in the file / generate.count)
   std::int64_t first_id = 0;         // for "generate" and "synthetic"
   int synthetic_grains = 12;         // grains per synthetic VE
 };

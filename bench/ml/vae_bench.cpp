@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/comm.hpp"
+#include "ml/fused_adam.hpp"
 #include "ml/gradient_allreduce.hpp"
 #include "ml/loss.hpp"
 #include "ml/model.hpp"
@@ -40,9 +41,11 @@ int main(int argc, char** argv) {
     at::set_num_threads(threads);
     torch::manual_seed(0);
     ml::Vae vae(o);
-    torch::optim::Adam adam(vae->parameters(), torch::optim::AdamOptions(1e-5).weight_decay(1e-5));
     ml::GradientAllReduce sync(world, *vae);
     sync.broadcast_parameters();
+    ml::AdamSettings settings;
+    settings.lr = 1e-5, settings.weight_decay = 1e-5;
+    ml::FusedAdam adam(vae->parameters(), sync.flat_gradients(), settings);
     ml::LossOptions loss;
     auto x = torch::rand({batch, 3, o.ve_size, o.ve_size, o.ve_size});
     double t_step = 0, t_reduce = 0, t_adam = 0;

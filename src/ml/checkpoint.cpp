@@ -18,7 +18,7 @@ torch::serialize::InputArchive open(const std::filesystem::path& file) {
 }
 }  // namespace
 
-void save_checkpoint(const std::filesystem::path& file, Vae& model, torch::optim::Optimizer* optimizer,
+void save_checkpoint(const std::filesystem::path& file, Vae& model, const FusedAdam* optimizer,
                      const Checkpoint& c) {
   torch::serialize::OutputArchive root, model_archive, optimizer_archive;
   model->save(model_archive);
@@ -70,25 +70,32 @@ Checkpoint read_checkpoint_header(const std::filesystem::path& file) {
   return c;
 }
 
-void load_checkpoint_state(const std::filesystem::path& file, Vae& model, torch::optim::Optimizer* optimizer) {
+void load_checkpoint_state(const std::filesystem::path& file, Vae& model) {
   auto in = open(file);
   try {
-    torch::serialize::InputArchive model_archive, optimizer_archive;
+    torch::serialize::InputArchive model_archive;
     in.read("model", model_archive);
     model->load(model_archive);
-    if (optimizer) {
-      in.read("optimizer", optimizer_archive);
-      optimizer->load(optimizer_archive);
-    }
   } catch (const std::exception& e) {
     throw core::InputError(core::format_error(file.string(), "checkpoint does not match the model"));
+  }
+}
+
+void load_optimizer_state(const std::filesystem::path& file, FusedAdam& optimizer) {
+  auto in = open(file);
+  try {
+    torch::serialize::InputArchive optimizer_archive;
+    in.read("optimizer", optimizer_archive);
+    optimizer.load(optimizer_archive);
+  } catch (const std::exception& e) {
+    throw core::InputError(core::format_error(file.string(), "checkpoint holds no matching optimiser state"));
   }
 }
 
 Vae load_model(const std::filesystem::path& file) {
   const auto header = read_checkpoint_header(file);
   Vae model(header.model);
-  load_checkpoint_state(file, model, nullptr);
+  load_checkpoint_state(file, model);
   model->eval();
   return model;
 }

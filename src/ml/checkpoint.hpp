@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ml/fused_adam.hpp"
 #include "ml/model.hpp"
 
 namespace mspipe::ml {
@@ -28,13 +29,15 @@ struct Checkpoint {
   std::string metrics_csv;         // metrics.csv as written so far
 };
 
-void save_checkpoint(const std::filesystem::path& file, Vae& model, torch::optim::Optimizer* optimizer,
+void save_checkpoint(const std::filesystem::path& file, Vae& model, const FusedAdam* optimizer,
                      const Checkpoint& c);
 
-// Reads the metadata; `model` (built from c.model by the caller) and `optimizer` (may be
-// null) get their state when given. Throws core::InputError naming the file.
+// Reads the metadata; load_checkpoint_state gives `model` (built from c.model by the
+// caller) its weights. Throws core::InputError naming the file.
 Checkpoint read_checkpoint_header(const std::filesystem::path& file);
-void load_checkpoint_state(const std::filesystem::path& file, Vae& model, torch::optim::Optimizer* optimizer);
+void load_checkpoint_state(const std::filesystem::path& file, Vae& model);
+// The optimiser's state (after the model's: FusedAdam is built on the loaded parameters).
+void load_optimizer_state(const std::filesystem::path& file, FusedAdam& optimizer);
 
 // Builds the model a checkpoint describes and loads its weights (for encode / eval).
 Vae load_model(const std::filesystem::path& file);

@@ -29,6 +29,8 @@ class GradientAllReduce {
   // The extra values: write before allreduce(), read the sums after.
   std::span<float> extra();
   std::int64_t gradient_count() const { return grad_numel_; }
+  // The gradients of all parameters, in model->parameters() order.
+  torch::Tensor flat_gradients() const { return flat_.narrow(0, 0, grad_numel_); }
   double last_seconds() const { return last_seconds_; }
   // True while every parameter's gradient still lives in the flat buffer.
   bool gradients_are_views() const;

@@ -13,6 +13,7 @@
 #include "core/rng.hpp"
 #include "ml/checkpoint.hpp"
 #include "ml/evaluation.hpp"
+#include "ml/fused_adam.hpp"
 #include "ml/gradient_allreduce.hpp"
 #include "ml/loss.hpp"
 #include "ml/model.hpp"
@@ -128,8 +129,6 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   torch::manual_seed(t.seed);
   Vae model(cfg.model);
   model->to(device);
-  torch::optim::Adam optimizer(
-      model->parameters(), torch::optim::AdamOptions(t.lr).weight_decay(t.weight_decay).amsgrad(t.amsgrad));
 
   Checkpoint state;
   state.model = cfg.model;
@@ -143,7 +142,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
                                           "remove it or change vae.output_dir",
                                           ckpt_path.string(), describe_model_options(saved.model),
                                           saved.position.seed));
-    load_checkpoint_state(ckpt_path, model, &optimizer);
+    load_checkpoint_state(ckpt_path, model);
     state = saved;
     core::log::info("vae: resuming from {} at epoch {}, step {}", ckpt_path.string(), state.position.epoch,
                     state.position.global_step);
@@ -152,6 +151,10 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
 
   GradientAllReduce sync(comm, *model, 4);
   sync.broadcast_parameters();
+  AdamSettings adam;
+  adam.lr = t.lr, adam.weight_decay = t.weight_decay, adam.amsgrad = t.amsgrad;
+  FusedAdam optimizer(model->parameters(), sync.flat_gradients(), adam);
+  if (pos.global_step > 0) load_optimizer_state(ckpt_path, optimizer);
   core::log::info("vae: {} ({} parameters), {} train / {} test VEs of {}, batch {} ({} per rank on {} rank(s)), "
                   "{} steps per epoch",
                   cfg.model.architecture(), parameter_count(*model), train_n, split.test.size(), data.describe(),

@@ -20,14 +20,6 @@ void check(PetscErrorCode ierr, const char* what) {
   if (ierr != 0) throw std::runtime_error(fmt::format("PETSc error {} in {}", int(ierr), what));
 }
 
-Mat3 rotation(const texture::Quat& q) {
-  const auto m = texture::to_matrix(q);
-  Mat3 r;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
-  return r;
-}
-
 // Inverse of the stiffness restricted to the stress-prescribed components, zero
 // elsewhere (DAMASK's utilities_maskedCompliance).
 T4 masked_compliance(const std::array<bool, 9>& stress, const T4& C) {
@@ -109,7 +101,7 @@ SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNum
     const auto& e = g.materials[id];
     phase[i] = e.phase;
     Eigen::Map<Mat3> R(&rot[9 * i]);
-    R = rotation(e.orientation);
+    R = rotation_matrix(e.orientation);
   }
   field = std::make_unique<MaterialField>(g.phases, std::move(phase), rot, num.material);
 

@@ -5,6 +5,8 @@
 // Eigen fixed-size types live on the stack: nothing here allocates.
 #include <Eigen/Dense>
 
+#include "texture/quaternion.hpp"
+
 namespace mspipe::cp {
 
 using Mat3 = Eigen::Matrix<double, 3, 3, Eigen::RowMajor>;
@@ -48,5 +50,14 @@ inline T4 rotate(const Mat3& r, const T4& c) {
 
 // Squared Frobenius norm of a fourth-order tensor (DAMASK's sum(dPdF**2)).
 inline double norm2_sq(const T4& a) { return a.squaredNorm(); }
+
+// The passive rotation (lab -> crystal) of an orientation as an Eigen matrix.
+inline Mat3 rotation_matrix(const texture::Quat& q) {
+  const auto m = texture::to_matrix(q);
+  Mat3 r;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
+  return r;
+}
 
 }  // namespace mspipe::cp

@@ -118,6 +118,13 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   at::set_num_threads(t.threads);
 
   const int local_batch = t.batch_size / ranks;
+  // At ve_size 16 the last encoder stage is one voxel: BatchNorm then sees one value per
+  // channel on a rank with one sample, which has no batch statistics.
+  if (cfg.model.norm == Norm::batch && local_batch == 1 && cfg.model.ve_size <= 16)
+    throw core::ConfigError(fmt::format(
+        "vae.norm = \"batch\" needs at least 2 samples per rank at ve_size {} (batch_size {} on {} "
+        "ranks gives 1): raise vae.batch_size or use norm = \"group\"",
+        cfg.model.ve_size, t.batch_size, ranks));
   const std::int64_t steps_per_epoch = train_n / t.batch_size;  // the last partial batch is dropped
   std::int64_t total_steps = steps_per_epoch * t.epochs;
   if (t.max_steps > 0) total_steps = std::min(total_steps, t.max_steps);

@@ -93,7 +93,9 @@ TEST(SpectralSolver, HomogeneousGridEqualsSingleCellAndMeetsBoundaryConditions) 
     EXPECT_NEAR(b.F_avg(2, 2), 1.0 + 1e-3 * b.time, 1e-12);
     for (int p = 0; p < 3; ++p)
       for (int q = 0; q < 3; ++q)
-        if (p != q) EXPECT_NEAR(b.F_avg(p, q), 0.0, 1e-12);
+        if (p != q) {
+          EXPECT_NEAR(b.F_avg(p, q), 0.0, 1e-12);
+        }
     const double tol = std::max(1e3, 1e-3 * b.P_avg.cwiseAbs().maxCoeff());
     EXPECT_LT(std::fabs(b.P_avg(0, 0)), tol);
     EXPECT_LT(std::fabs(b.P_avg(1, 1)), tol);

@@ -101,11 +101,13 @@ TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch)
 
 TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
   core::Comm world(MPI_COMM_WORLD);
-  auto data = make_synthetic_source(8, 0, 10, 16, 5);
+  // 32^3 so that BatchNorm has batch statistics with one sample per rank on 4 ranks.
+  auto data = make_synthetic_source(8, 0, 10, 32, 5);
   const fs::path straight = "ml_resume_straight", broken = "ml_resume_broken";
   fresh(world, straight);
   fresh(world, broken);
   auto cfg = tiny_config(straight);
+  cfg.model.ve_size = 32;
   cfg.model.norm = Norm::batch;  // running statistics must survive the checkpoint too
   train_vae(world, cfg, *data, true);
   auto cfg_broken = cfg;
@@ -126,6 +128,15 @@ TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
     EXPECT_FALSE(fs::exists(broken / "checkpoint.pt.tmp"));
   }
   world.barrier();
+}
+
+TEST(DataParallelTraining, BatchNormWithOneSamplePerRankAtSize16IsAConfigError) {
+  core::Comm world(MPI_COMM_WORLD);
+  auto data = make_synthetic_source(5, 0, 10, 16, 5);
+  auto cfg = tiny_config("ml_bad_bn");
+  cfg.model.norm = Norm::batch;
+  cfg.train.batch_size = world.size();
+  EXPECT_THROW(train_vae(world, cfg, *data, false), core::ConfigError);
 }
 
 TEST(DataParallelTraining, BatchThatDoesNotSplitEvenlyIsAConfigError) {

@@ -13,14 +13,6 @@ using namespace mspipe::cp;
 
 namespace {
 
-Mat3 rotation(const texture::Quat& q) {
-  const auto m = texture::to_matrix(q);
-  Mat3 r;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) r(i, j) = m[i][j];
-  return r;
-}
-
 // A material point with its own storage, reset to the undeformed state.
 struct Point {
   explicit Point(const Phase& ph, const Mat3& R) : n(ph.plastic.state_size()) {
@@ -51,7 +43,7 @@ Phase copper(double xi0 = 1.6e6, double h0 = 0.35e9) {
 
 TEST(MaterialPoint, ElasticResponseIsHookeInTheRotatedFrame) {
   const Phase cu = copper(1e15);  // no slip at any stress reached here
-  const Mat3 R = rotation(texture::from_bunge_deg(30, 40, 50));
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(30, 40, 50));
   Point pt(cu, R);
   Mat3 F;
   F << 1.001, 0.0004, 0, -0.0002, 0.9995, 0.0003, 0.0001, 0, 1.0008;
@@ -70,7 +62,7 @@ TEST(MaterialPoint, ElasticResponseIsHookeInTheRotatedFrame) {
 
 TEST(MaterialPoint, ElasticTangentIsRotatedStiffnessAtRest) {
   const Phase cu = copper();
-  const Mat3 R = rotation(texture::from_bunge_deg(10, 20, 30));
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(10, 20, 30));
   Point pt(cu, R);
   Mat3 P;
   T4 D;
@@ -85,7 +77,7 @@ TEST(MaterialPoint, ElasticTangentIsRotatedStiffnessAtRest) {
 // always spans the whole step).
 TEST(MaterialPoint, TangentMatchesFiniteDifferencesInThePlasticRange) {
   const Phase cu = copper(1.0e8, 0.0);
-  const Mat3 R = rotation(texture::from_bunge_deg(35, 45, 0));
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(35, 45, 0));
   Mat3 F;
   F << 0.9992, 0.0003, 0.0, 0.0001, 0.9991, 0.0002, 0.0, -0.0001, 1.002;
   const double dt = 2.0;

@@ -84,7 +84,8 @@ std::vector<std::uint8_t> damask_style_bytes(const std::string& b64, bool compre
 TEST(Base64, RoundTripsEveryLengthAndReadsConcatenatedStreams) {
   for (std::size_t n = 0; n < 10; ++n) {
     std::vector<std::uint8_t> b(n);
-    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(37 * i + 250);
+    std::uint8_t next = 250;  // 37 i + 250 (mod 256)
+    for (auto& v : b) v = next, next = static_cast<std::uint8_t>(next + 37);
     const auto text = io::base64::encode(b);
     EXPECT_EQ(text.size(), io::base64::encoded_length(n));
     EXPECT_EQ(*io::base64::decode(text), b);

@@ -7,32 +7,13 @@
 #include "core/errors.hpp"
 #include "io/hdf5.hpp"
 #include "io/ve_set.hpp"
+#include "../../support/fake_ve.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
+using mspipe::test_support::fake_ve;
 
 namespace {
-microstructure::VolumeElement fake_ve(std::int64_t id, int d) {
-  microstructure::VolumeElement v;
-  v.id = id;
-  v.size = d;
-  const int g = static_cast<int>(id * 7 % 5) + 1;
-  v.grain_id.resize(d * d * d);
-  v.euler.resize(3 * d * d * d);
-  for (int i = 0; i < d * d * d; ++i) {
-    v.grain_id[i] = (i / 3 + static_cast<int>(id)) % g;
-    for (int c = 0; c < 3; ++c) v.euler[c * d * d * d + i] = static_cast<float>(v.grain_id[i] * 0.1 + c * 0.01 + id);
-  }
-  for (int k = 0; k < g; ++k) {
-    microstructure::Grain gr;
-    gr.orientation = {1.0 / (k + 1), 0.1 * id, 0.2, 0.3};
-    gr.volume_voxels = k + id;
-    gr.esd = 0.5 * k;
-    v.grains.push_back(gr);
-  }
-  v.stats.mean_esd = id;
-  return v;
-}
 
 // Writes VEs 0..n-1 in blocks of `block` per rank per step, as `mspipe generate` does.
 void write_set(const fs::path& path, const core::Comm& comm, int n, int d, int block) {

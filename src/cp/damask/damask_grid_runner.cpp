@@ -1,0 +1,271 @@
+#include "cp/damask/damask_grid_runner.hpp"
+
+#include <mpi.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "cp/damask/child_process.hpp"
+#include "cp/damask/dadf5_reader.hpp"
+#include "cp/damask/damask_writers.hpp"
+
+namespace mspipe::cp::damask {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kJob = "mspipe";
+constexpr const char* kLog = "damask_grid.log";
+// Every file a run creates in its directory (DAMASK_grid: <job>.hdf5 and <job>.sta).
+const std::vector<std::string> kRunFiles = {"geom.vti",    "load.yaml",   "material.yaml",
+                                            "numerics.yaml", "mspipe.hdf5", "mspipe.sta", kLog};
+
+// access() alone is not enough: for root it grants X_OK on files without any x bit.
+bool is_executable_file(const fs::path& p) {
+  std::error_code ec;
+  const auto st = fs::status(p, ec);
+  const auto x = fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec;
+  return !ec && fs::is_regular_file(st) && (st.permissions() & x) != fs::perms::none &&
+         access(p.c_str(), X_OK) == 0;
+}
+
+// Output increments the load case asks for: 0, then every f_out-th of each step,
+// numbered by the total increment count as DAMASK_grid names them.
+std::vector<int> expected_increments(const LoadCase& load) {
+  std::vector<int> out{0};
+  int total = 0;
+  for (const auto& s : load.steps)
+    for (int inc = 1; inc <= s.N; ++inc) {
+      ++total;
+      if (inc % s.f_out == 0) out.push_back(total);
+    }
+  return out;
+}
+
+void remove_run_files(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& f : kRunFiles) fs::remove(dir / f, ec);
+}
+
+// The root's part: inputs, the child, the result.
+GridRunOutcome run_on_root(const GridMaterial& grid, const LoadCase& load,
+                           const SolverNumerics& numerics, const GridRunConfig& config,
+                           const fs::path& dir, int ranks) {
+  GridRunOutcome out;
+  out.log = dir / kLog;
+  out.result.converged = false;
+  const auto see_log = [&] { return fmt::format("see {}", out.log.string()); };
+  try {
+    fs::create_directories(dir);
+    remove_run_files(dir);  // a stale result of an earlier run must never be read as this one's
+    write_geometry(dir / "geom.vti", grid);
+    write_material(dir / "material.yaml", grid);
+    write_load(dir / "load.yaml", load);
+    write_numerics(dir / "numerics.yaml", numerics);
+    const auto exe = find_executable(config.executable);
+    if (exe.empty()) {
+      out.message = fmt::format("DAMASK_grid: '{}' is not an executable file nor found on PATH",
+                                config.executable);
+      return out;
+    }
+    const auto status = run_child(grid_command(config, exe, ranks, dir), dir,
+                                  out.log, config.timeout_s);
+    out.result.wall_s = status.wall_s;
+    const auto h5 = dir / (std::string(kJob) + ".hdf5");
+    if (!status.ok()) out.message = fmt::format("DAMASK_grid {}; {}", status.describe(), see_log());
+    if (!fs::exists(h5)) {
+      if (status.ok())
+        out.message = fmt::format("DAMASK_grid wrote no result file {}; {}", h5.string(), see_log());
+      return out;
+    }
+    try {
+      auto r = read_dadf5(h5);
+      r.wall_s = status.wall_s;
+      out.result = std::move(r);
+    } catch (const core::InputError& e) {
+      if (status.ok()) out.message = fmt::format("{}; {}", e.what(), see_log());
+      out.result.converged = false;
+      return out;
+    }
+    try {
+      const auto iterations = read_sta_iterations(dir / (std::string(kJob) + ".sta"));
+      for (auto& inc : out.result.increments)
+        if (auto it = iterations.find(inc.increment); it != iterations.end()) inc.iterations = it->second;
+    } catch (const core::InputError&) {
+      // Iteration counts are informative only; the averages are what matters.
+    }
+    if (status.ok()) {
+      std::vector<int> have;
+      for (const auto& inc : out.result.increments) have.push_back(inc.increment);
+      for (int want : expected_increments(load))
+        if (std::find(have.begin(), have.end(), want) == have.end()) {
+          out.message = fmt::format("DAMASK_grid result {} has no increment {} (the load case writes it); {}",
+                                    h5.string(), want, see_log());
+          break;
+        }
+    }
+  } catch (const std::exception& e) {
+    out.message = fmt::format("DAMASK_grid run in {}: {}", dir.string(), e.what());
+  }
+  out.ok = out.message.empty();
+  out.result.converged = out.ok;
+  return out;
+}
+
+// Waits for every rank of `comm` without spinning: the waiting ranks sleep between tests
+// of a non-blocking barrier, so the cores stay free for the external program.
+void wait_for_all(const core::Comm& comm) {
+  MPI_Request req;
+  MPI_Ibarrier(comm.get(), &req);
+  int done = 0;
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
+}
+
+// The root's outcome to every rank of `comm`.
+void share(const core::Comm& comm, GridRunOutcome& o) {
+  constexpr int kPer = 31;  // increment, time, iterations, converged, F, P, sigma
+  int head[2] = {o.ok ? 1 : 0, int(o.result.increments.size())};
+  comm.bcast(std::span<int>(head, 2));
+  std::vector<double> v(std::size_t(head[1]) * kPer + 1);
+  if (comm.is_root()) {
+    v[0] = o.result.wall_s;
+    for (int i = 0; i < head[1]; ++i) {
+      const auto& x = o.result.increments[i];
+      double* p = &v[1 + std::size_t(i) * kPer];
+      p[0] = x.increment, p[1] = x.time, p[2] = x.iterations, p[3] = x.converged ? 1 : 0;
+      for (int k = 0; k < 9; ++k)
+        p[4 + k] = x.F_avg.data()[k], p[13 + k] = x.P_avg.data()[k], p[22 + k] = x.sigma_avg.data()[k];
+    }
+  }
+  comm.bcast(std::span<double>(v));
+  comm.bcast(o.message);
+  std::string log = o.log.string();
+  comm.bcast(log);
+  if (comm.is_root()) return;
+  o.ok = head[0] != 0;
+  o.log = log;
+  o.result = SimulationResult{};
+  o.result.converged = o.ok;
+  o.result.wall_s = v[0];
+  for (int i = 0; i < head[1]; ++i) {
+    const double* p = &v[1 + std::size_t(i) * kPer];
+    IncrementResult x;
+    x.increment = int(p[0]), x.time = p[1], x.iterations = int(p[2]), x.converged = p[3] != 0;
+    for (int k = 0; k < 9; ++k)
+      x.F_avg.data()[k] = p[4 + k], x.P_avg.data()[k] = p[13 + k], x.sigma_avg.data()[k] = p[22 + k];
+    o.result.increments.push_back(x);
+  }
+}
+
+}  // namespace
+
+fs::path find_executable(const std::string& name) {
+  if (name.empty()) return {};
+  if (name.find('/') != std::string::npos) return is_executable_file(name) ? fs::path(name) : fs::path();
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path ? path : "";
+  while (true) {
+    const auto colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (is_executable_file(candidate)) return candidate;
+    if (colon == std::string_view::npos) return {};
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+std::vector<std::string> grid_command(const GridRunConfig& config, const fs::path& executable,
+                                      int ranks, const fs::path& dir) {
+  std::vector<std::string> launcher;
+  if (config.launcher) launcher = *config.launcher;
+  else if (ranks > 1) launcher = {"mpirun", "-n", "{ranks}"};
+  std::vector<std::string> cmd;
+  for (auto a : launcher) {
+    for (auto at = a.find("{ranks}"); at != std::string::npos; at = a.find("{ranks}"))
+      a.replace(at, 7, std::to_string(ranks));
+    cmd.push_back(a);
+  }
+  cmd.push_back(executable.string());
+  const fs::path d = fs::absolute(dir);
+  for (const auto& [flag, file] : {std::pair{"--geom", "geom.vti"}, std::pair{"--load", "load.yaml"},
+                                   std::pair{"--material", "material.yaml"},
+                                   std::pair{"--numerics", "numerics.yaml"}}) {
+    cmd.emplace_back(flag);
+    cmd.push_back((d / file).string());
+  }
+  cmd.insert(cmd.end(), {"--workingdirectory", d.string(), "--jobname", kJob});
+  return cmd;
+}
+
+GridRunConfig read_grid_run_config(const core::Section& parent, const fs::path& output_dir,
+                                   int ranks) {
+  GridRunConfig c;
+  c.work_dir = output_dir / "damask_grid";
+  const auto table = parent.optional_section("damask_grid");
+  if (!table) {
+    if (find_executable(c.executable).empty())
+      parent.fail("damask_grid", "DAMASK_grid is not found on PATH: set damask_grid.executable");
+    if (ranks > 1 && find_executable("mpirun").empty())
+      parent.fail("damask_grid", "mpirun is not found on PATH: set damask_grid.launcher");
+    return c;
+  }
+  const auto& s = *table;
+  c.executable = s.string("executable", c.executable);
+  if (find_executable(c.executable).empty())
+    s.fail("executable", fmt::format("'{}' is not an executable file and not found on PATH", c.executable));
+  if (s.has("launcher")) {
+    c.launcher = s.strings("launcher");
+    for (const auto& a : *c.launcher)
+      if (a.empty()) s.fail("launcher", "has an empty element");
+    if (!c.launcher->empty() && find_executable(c.launcher->front()).empty())
+      s.fail("launcher", fmt::format("'{}' is not found on PATH", c.launcher->front()));
+  } else if (ranks > 1 && find_executable("mpirun").empty()) {
+    s.fail("launcher", "is needed: ranks_per_sim > 1 and mpirun is not on PATH");
+  }
+  c.work_dir = output_dir / s.string("work_dir", "damask_grid");
+  c.keep_files = s.boolean("keep_files", false);
+  c.timeout_s = s.number("timeout_s", 0.0, core::Range::non_negative());
+  s.finish();
+  return c;
+}
+
+GridRunOutcome run_damask_grid(const core::Comm& comm, const GridMaterial& grid,
+                               const LoadCase& load, const SolverNumerics& numerics,
+                               const GridRunConfig& config, const fs::path& dir) {
+  GridRunOutcome out;
+  if (comm.is_root()) {
+    out = run_on_root(grid, load, numerics, config, dir, comm.size());
+    if (out.ok && !config.keep_files) {
+      remove_run_files(dir);
+      std::error_code ec;
+      fs::remove(dir, ec);  // only if nothing else is left in it
+    }
+  }
+  wait_for_all(comm);
+  share(comm, out);
+  return out;
+}
+
+SimulationResult simulate_with_damask_grid(const core::Comm& comm, const GridMaterial& grid,
+                                           const LoadCase& load, const SolverNumerics& numerics,
+                                           const GridRunConfig& config, std::int64_t ve_id) {
+  auto out = run_damask_grid(comm, grid, load, numerics, config,
+                             config.work_dir / fmt::format("ve_{}", ve_id));
+  if (!out.ok && comm.is_root()) core::log::warn("simulate: VE {}: {}", ve_id, out.message);
+  return std::move(out.result);
+}
+
+}  // namespace mspipe::cp::damask

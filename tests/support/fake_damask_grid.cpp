@@ -4,7 +4,9 @@
 // .sta statistics file, so the runner and the result reader can be tested without DAMASK.
 //
 // MSPIPE_FAKE_DAMASK_MODE selects a failure: "fail" (exit 1), "no_result" (exit 0, no
-// result file), "garbage" (a result file that is not HDF5), "sleep" (sleeps 60 s).
+// result file), "garbage" (a result file that is not HDF5), "sleep" (sleeps 60 s),
+// "fail_late" (a complete result, then exit 1), "drop_last" (exit 0 without the last
+// increment in the result).
 #include <mpi.h>
 #include <unistd.h>
 
@@ -86,7 +88,7 @@ std::vector<double> gather(const core::Comm& comm, const double* local, std::siz
   return out;
 }
 
-int run(const core::Comm& world, const Args& a) {
+int run(const core::Comm& world, const Args& a, const std::string& mode) {
   cp::GridMaterial grid;
   cp::damask::read_material(a.material, grid);
   cp::damask::read_geometry(a.geom, grid);
@@ -129,6 +131,7 @@ int run(const core::Comm& world, const Args& a) {
     const auto F = gather(world, solver.F_local(), solver.local_cells(), total);
     const auto P = gather(world, solver.P_local(), solver.local_cells(), total);
     if (!world.is_root() || !inc.converged) return;
+    if (mode == "drop_last" && inc.increment == load.total_increments()) return;
     if (inc.increment > 0)
       sta << fmt::format(" {} {:.15e} 0 T {} 1\n", inc.increment, inc.time, inc.iterations);
     std::vector<std::string> names;
@@ -147,7 +150,7 @@ int run(const core::Comm& world, const Args& a) {
   if (world.is_root()) file->commit();
   std::printf("fake DAMASK_grid: %zu increments written, %s\n", result.increments.size(),
               result.converged ? "converged" : "NOT converged");
-  return result.converged ? 0 : 1;
+  return result.converged && mode != "fail_late" ? 0 : 1;
 }
 
 }  // namespace
@@ -179,7 +182,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    return run(world, a);
+    return run(world, a, mode);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fake DAMASK_grid: %s\n", e.what());
     MPI_Abort(MPI_COMM_WORLD, 3);

@@ -87,30 +87,31 @@ PhaseSpec phase_parameters(const Phase& ph) {
   auto& pl = s.plastic;
   if (!p.N_sl.empty()) pl["N_sl"] = as_doubles(p.N_sl);
   if (!p.N_tw.empty()) pl["N_tw"] = as_doubles(p.N_tw);
+  using Values = std::vector<double> PhenoPowerLaw::*;
   if (p.n_sl > 0) {
-    const auto& N = p.N_sl;
-    pl["dot_gamma_0_sl"] = per_family(p.dot_gamma_0_sl, N);
-    pl["n_sl"] = per_family(p.n_sl_exp, N);
-    pl["a_sl"] = per_family(p.a_sl, N);
-    pl["h_0_sl-sl"] = per_family(p.h_0_sl_sl, N);
-    pl["xi_0_sl"] = per_family(p.xi_0_sl, N);
-    pl["xi_inf_sl"] = per_family(p.xi_inf_sl, N);
-    pl["c_1"] = per_family(p.c_1, N);
-    pl["c_2"] = per_family(p.c_2, N);
-    pl["f_sat_sl-tw"] = per_family(p.f_sat_sl_tw, N);
+    for (const auto& [key, values] : {std::pair<const char*, Values>{"dot_gamma_0_sl", &PhenoPowerLaw::dot_gamma_0_sl},
+                                      {"n_sl", &PhenoPowerLaw::n_sl_exp},
+                                      {"a_sl", &PhenoPowerLaw::a_sl},
+                                      {"h_0_sl-sl", &PhenoPowerLaw::h_0_sl_sl},
+                                      {"xi_0_sl", &PhenoPowerLaw::xi_0_sl},
+                                      {"xi_inf_sl", &PhenoPowerLaw::xi_inf_sl},
+                                      {"c_1", &PhenoPowerLaw::c_1},
+                                      {"c_2", &PhenoPowerLaw::c_2},
+                                      {"f_sat_sl-tw", &PhenoPowerLaw::f_sat_sl_tw}})
+      pl[key] = per_family(p.*values, p.N_sl);
     pl["h_sl-sl"] = coefficients(
-        p.h_sl_sl, [&](const auto& v) { return slip_slip_interaction(b, N, v); });
+        p.h_sl_sl, [&](const auto& v) { return slip_slip_interaction(b, p.N_sl, v); });
   }
   if (p.n_tw > 0) {
-    const auto& N = p.N_tw;
-    pl["dot_gamma_0_tw"] = per_family(p.dot_gamma_0_tw, N);
-    pl["n_tw"] = per_family(p.n_tw_exp, N);
-    pl["h_0_tw-tw"] = per_family(p.h_0_tw_tw, N);
-    pl["xi_0_tw"] = per_family(p.xi_0_tw, N);
-    pl["c_3"] = per_family(p.c_3, N);
-    pl["c_4"] = per_family(p.c_4, N);
+    for (const auto& [key, values] : {std::pair<const char*, Values>{"dot_gamma_0_tw", &PhenoPowerLaw::dot_gamma_0_tw},
+                                      {"n_tw", &PhenoPowerLaw::n_tw_exp},
+                                      {"h_0_tw-tw", &PhenoPowerLaw::h_0_tw_tw},
+                                      {"xi_0_tw", &PhenoPowerLaw::xi_0_tw},
+                                      {"c_3", &PhenoPowerLaw::c_3},
+                                      {"c_4", &PhenoPowerLaw::c_4}})
+      pl[key] = per_family(p.*values, p.N_tw);
     pl["h_tw-tw"] = coefficients(
-        p.h_tw_tw, [&](const auto& v) { return twin_twin_interaction(b, N, v); });
+        p.h_tw_tw, [&](const auto& v) { return twin_twin_interaction(b, p.N_tw, v); });
   }
   if (p.n_sl > 0 && p.n_tw > 0) {
     pl["h_0_tw-sl"] = per_family(p.h_0_tw_sl, p.N_tw);

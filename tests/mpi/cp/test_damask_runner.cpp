@@ -131,6 +131,26 @@ TEST(DamaskGridRunner, FailuresEndWithAMessageNamingTheLog) {
   set_mode(nullptr);
 }
 
+// A complete result from a run that then fails is kept (not converged); a run that exits
+// 0 but lacks an increment the load case writes has failed.
+TEST(DamaskGridRunner, ExitStatusAndIncrementsAreBothChecked) {
+  const auto comm = world();
+  const auto grid = small_grid();
+  const auto load = uniaxial_tension_z(1e-4, 0.5, 1);
+  set_mode("fail_late");
+  auto out = damask::run_damask_grid(comm, grid, load, {}, fake_config(comm), run_dir(comm, "late"));
+  EXPECT_FALSE(out.ok);
+  EXPECT_FALSE(out.result.converged);
+  EXPECT_NE(out.message.find("status 1"), std::string::npos) << out.message;
+  EXPECT_EQ(out.result.increments.size(), 2u);
+  set_mode("drop_last");
+  out = damask::run_damask_grid(comm, grid, load, {}, fake_config(comm), run_dir(comm, "drop"));
+  EXPECT_FALSE(out.ok);
+  EXPECT_NE(out.message.find("has no increment 1"), std::string::npos) << out.message;
+  EXPECT_EQ(out.result.increments.size(), 1u);
+  set_mode(nullptr);
+}
+
 TEST(DamaskGridRunner, MissingExecutableFails) {
   const auto comm = world();
   auto config = fake_config(comm);

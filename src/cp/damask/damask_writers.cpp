@@ -189,7 +189,9 @@ void write_material(const std::filesystem::path& file, const GridMaterial& grid)
 
   out << YAML::Key << "material" << YAML::Value << YAML::BeginSeq;
   for (const auto& m : grid.materials) {
-    const auto& q = m.orientation;
+    // DAMASK rejects |q| further than 1e-8 from 1; w >= 0 is the same rotation, and the form
+    // our reader returns.
+    const auto q = texture::standardised(texture::normalised(m.orientation));
     out << YAML::BeginMap << YAML::Key << "homogenization" << YAML::Value << "direct";
     out << YAML::Key << "constituents" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
     out << YAML::Key << "phase" << YAML::Value << labels.at(std::size_t(m.phase));

@@ -81,7 +81,7 @@ GridMaterial two_phase_grid() {
   const double s = 1 / std::sqrt(2.0);
   g.materials = {{0, {1, 0, 0, 0}},
                  {1, {s, s, 0, 0}},
-                 {0, {0.5, -0.5, 0.5, -0.5}},
+                 {0, {-0.5, 0.5, -0.5, 0.5}},  // w < 0: written as its w > 0 twin
                  {1, {0.1 / 0.3, 0.2 / 0.3, 0.2 / 0.3, 0.0}},
                  {0, {0, 0, 0, 1}}};
   for (int c = 0; c < 24; ++c) g.material.push_back((c * 7 + c / 5) % 5);
@@ -132,7 +132,9 @@ TEST(DamaskWriters, MaterialAndGeometryRoundTrip) {
     ASSERT_EQ(r.materials.size(), g.materials.size());
     for (std::size_t i = 0; i < g.materials.size(); ++i) {
       EXPECT_EQ(r.materials[i].phase, g.materials[i].phase);
-      const auto a = texture::standardised(g.materials[i].orientation), b = r.materials[i].orientation;
+      const auto a = texture::standardised(texture::normalised(g.materials[i].orientation));
+      const auto b = r.materials[i].orientation;
+      EXPECT_GE(b.w, 0.0);
       EXPECT_NEAR(a.w, b.w, 1e-15);
       EXPECT_NEAR(a.x, b.x, 1e-15);
       EXPECT_NEAR(a.y, b.y, 1e-15);
@@ -144,6 +146,7 @@ TEST(DamaskWriters, MaterialAndGeometryRoundTrip) {
   EXPECT_NE(text.find("output: [F, P]"), std::string::npos) << text;
   EXPECT_NE(text.find("c/a: 1.6235"), std::string::npos) << text;
   EXPECT_NE(text.find("type: pass"), std::string::npos) << text;
+  EXPECT_NE(text.find("O: [0.5, -0.5, 0.5, -0.5]"), std::string::npos) << text;
 }
 
 TEST(DamaskWriters, PhaseLabelsAreUsableGroupNames) {

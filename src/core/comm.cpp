@@ -35,6 +35,16 @@ void Comm::free() noexcept {
 Comm Comm::split(int colour, int key) const {
   MPI_Comm raw = MPI_COMM_NULL;
   MPI_Comm_split(comm_, colour < 0 ? MPI_UNDEFINED : colour, key, &raw);
+  return adopt(raw);
+}
+
+Comm Comm::split_shared() const {
+  MPI_Comm raw = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &raw);
+  return adopt(raw);
+}
+
+Comm Comm::adopt(MPI_Comm raw) {
   Comm out;
   if (raw != MPI_COMM_NULL) {
     out.comm_ = raw;  // already a fresh communicator: own it without another dup

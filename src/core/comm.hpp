@@ -42,6 +42,8 @@ class Comm {
   // Ranks with the same colour form a new communicator, ordered by key. A negative
   // colour (MPI_UNDEFINED) returns a null Comm.
   Comm split(int colour, int key) const;
+  // The ranks of this communicator that share memory with this one (one node).
+  Comm split_shared() const;
 
   MPI_Comm get() const { return comm_; }
   bool is_null() const { return comm_ == MPI_COMM_NULL; }
@@ -86,6 +88,7 @@ class Comm {
   }
 
  private:
+  static Comm adopt(MPI_Comm raw);  // owns a fresh communicator without another dup
   void free() noexcept;
   MPI_Comm comm_ = MPI_COMM_NULL;
   int rank_ = 0;

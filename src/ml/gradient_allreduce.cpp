@@ -22,7 +22,8 @@ void mpi_bcast_bytes(void* data, std::int64_t bytes, MPI_Comm comm) {
 }
 }  // namespace
 
-GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& model, int extra)
+GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& model, int extra,
+                                     Method method)
     : comm_(comm), extra_(extra) {
   params_ = model.parameters();
   all_buffers_ = model.buffers();
@@ -31,7 +32,13 @@ GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& 
   for (const auto& p : params_) grad_numel_ += p.numel();
   for (const auto& b : stat_buffers_) stat_numel_ += b.numel();
   const auto device = params_.empty() ? torch::Device(torch::kCPU) : params_.front().device();
-  flat_ = torch::zeros({grad_numel_ + stat_numel_ + extra_}, torch::dtype(torch::kFloat32).device(device));
+  const std::int64_t total = grad_numel_ + stat_numel_ + extra_;
+  if (!device.is_cuda() && comm_.size() > 1 && method == Method::shared_memory) {
+    shared_ = std::make_unique<core::SharedAllreduce>(comm_, total);
+    flat_ = torch::from_blob(shared_->buffer().data(), {total}, torch::kFloat32);  // zeroed, not owned
+  } else {
+    flat_ = torch::zeros({total}, torch::dtype(torch::kFloat32).device(device));
+  }
   host_extra_ = torch::zeros({extra_}, torch::kFloat32);
   std::int64_t off = 0;
   for (auto& p : params_) {
@@ -46,7 +53,12 @@ GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& 
 #endif
 }
 
-GradientAllReduce::~GradientAllReduce() = default;
+GradientAllReduce::~GradientAllReduce() {
+  // The gradients are views of memory that dies with this object: detach them, so a
+  // later backward allocates its own.
+  if (shared_)
+    for (auto& p : params_) p.mutable_grad() = torch::Tensor();
+}
 
 void GradientAllReduce::broadcast_parameters() {
   if (comm_.size() == 1) return;
@@ -80,11 +92,16 @@ bool GradientAllReduce::gradients_are_views() const {
 }
 
 void GradientAllReduce::reduce_flat() {
-  const std::int64_t n = flat_.numel();
+  const std::int64_t n = flat_.numel(), averaged = grad_numel_ + stat_numel_;
+  if (shared_) {
+    shared_->sum(averaged, 1.0f / float(comm_.size()));
+    return;
+  }
 #if MSPIPE_HAVE_NCCL
   if (nccl_) {
     nccl_->allreduce_sum(flat_.data_ptr<float>(), static_cast<std::size_t>(n),
                          c10::cuda::getCurrentCUDAStream().stream());
+    flat_.narrow(0, 0, averaged).div_(comm_.size());
     return;
   }
 #endif
@@ -92,6 +109,7 @@ void GradientAllReduce::reduce_flat() {
   for (std::int64_t off = 0; off < n; off += kMaxChunk)
     MPI_Allreduce(MPI_IN_PLACE, p + off, static_cast<int>(std::min(kMaxChunk, n - off)), MPI_FLOAT, MPI_SUM,
                   comm_.get());
+  flat_.narrow(0, 0, averaged).div_(comm_.size());
 }
 
 void GradientAllReduce::allreduce() {
@@ -103,10 +121,7 @@ void GradientAllReduce::allreduce() {
     off += b.numel();
   }
   if (flat_.is_cuda() && extra_ > 0) flat_.narrow(0, off, extra_).copy_(host_extra_);
-  if (comm_.size() > 1) {
-    reduce_flat();
-    flat_.narrow(0, 0, grad_numel_ + stat_numel_).div_(comm_.size());
-  }
+  if (comm_.size() > 1) reduce_flat();
   off = grad_numel_;
   for (auto& b : stat_buffers_) {
     b.copy_(flat_.narrow(0, off, b.numel()).view_as(b));

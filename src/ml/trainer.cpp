@@ -156,7 +156,9 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   }
   auto& pos = state.position;
 
-  GradientAllReduce sync(comm, *model, 4);
+  GradientAllReduce sync(comm, *model, 4,
+                         t.shared_memory_allreduce ? GradientAllReduce::Method::shared_memory
+                                                   : GradientAllReduce::Method::mpi);
   sync.broadcast_parameters();
   AdamSettings adam;
   adam.lr = t.lr, adam.weight_decay = t.weight_decay, adam.amsgrad = t.amsgrad;

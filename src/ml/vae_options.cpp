@@ -50,6 +50,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   t.lr = vae.number("lr", 1e-5, Range::positive());
   t.weight_decay = vae.number("weight_decay", 1e-5, Range::non_negative());
   t.amsgrad = vae.boolean("amsgrad", false);
+  t.shared_memory_allreduce = vae.string("allreduce", "shared_memory", {"shared_memory", "mpi"}) == "shared_memory";
   t.batch_size = static_cast<int>(vae.integer("batch_size", 8, Range::between(1, 1 << 20)));
   t.epochs = static_cast<int>(vae.integer("epochs", 1, Range::between(1, 1 << 20)));
   t.test_fraction = vae.number("test_fraction", 0.1, Range::open_between(0, 1));

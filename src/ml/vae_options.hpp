@@ -48,6 +48,7 @@ struct TrainOptions {
   double lr = 1e-5;
   double weight_decay = 1e-5;
   bool amsgrad = false;
+  bool shared_memory_allreduce = true;  // false: plain MPI_Allreduce of the gradients
   int batch_size = 8;          // global batch: split evenly over the trainer ranks
   int epochs = 1;
   double test_fraction = 0.1;  // share of the set held out for testing

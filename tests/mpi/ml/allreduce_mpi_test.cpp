@@ -32,11 +32,14 @@ TEST(GradientAllReduce, BroadcastGivesEveryRankRankZerosWeights) {
   }
 }
 
-TEST(GradientAllReduce, AveragesGradientsAndBatchNormStatisticsInOneBuffer) {
+// Both reductions (shared-memory window and plain MPI_Allreduce) must give the average.
+class AllReduceMethod : public ::testing::TestWithParam<GradientAllReduce::Method> {};
+
+TEST_P(AllReduceMethod, AveragesGradientsAndBatchNormStatisticsInOneBuffer) {
   core::Comm comm(MPI_COMM_WORLD);
   torch::manual_seed(7);
   Vae vae(tiny(Norm::batch));
-  GradientAllReduce sync(comm, *vae, 1);
+  GradientAllReduce sync(comm, *vae, 1, GetParam());
   sync.broadcast_parameters();
   torch::manual_seed(200 + comm.rank());  // different data per rank
   auto x = torch::rand({2, 3, 16, 16, 16});
@@ -62,7 +65,16 @@ TEST(GradientAllReduce, AveragesGradientsAndBatchNormStatisticsInOneBuffer) {
   EXPECT_GT(k, 0u);
   const int n = comm.size();
   EXPECT_EQ(sync.extra()[0], static_cast<float>(n * (n + 1) / 2));  // extras are summed
+  // Every rank holds the same averaged gradients, bit for bit.
+  auto g = sync.flat_gradients();
+  auto lo = g.clone(), hi = g.clone();
+  MPI_Allreduce(MPI_IN_PLACE, lo.data_ptr<float>(), static_cast<int>(lo.numel()), MPI_FLOAT, MPI_MIN, comm.get());
+  MPI_Allreduce(MPI_IN_PLACE, hi.data_ptr<float>(), static_cast<int>(hi.numel()), MPI_FLOAT, MPI_MAX, comm.get());
+  EXPECT_TRUE(torch::equal(lo, hi));
 }
+
+INSTANTIATE_TEST_SUITE_P(GradientAllReduce, AllReduceMethod,
+                         ::testing::Values(GradientAllReduce::Method::shared_memory, GradientAllReduce::Method::mpi));
 
 }  // namespace
 }  // namespace mspipe::ml

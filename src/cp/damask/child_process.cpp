@@ -41,20 +41,28 @@ struct SpawnSetup {
   SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
-// Polls waitpid until the child ends or `deadline_s` (<= 0: none) has passed. The
-// interval grows from 10 ms to 200 ms: short runs return quickly, long ones cost nothing.
-bool wait_for(pid_t pid, int& status, Clock::time_point t0, double deadline_s) {
+// Polls until the child has ended or `deadline_s` (<= 0: none) has passed, without reaping
+// it: until reap() its pid, and so its process group id, cannot be reused, which keeps
+// kill(-pid) aimed at our group. The interval grows from 10 ms to 200 ms: short runs
+// return quickly, long ones cost nothing.
+bool wait_exit(pid_t pid, Clock::time_point t0, double deadline_s) {
   auto pause = std::chrono::milliseconds(10);
   for (;;) {
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno != EINTR) {  // lost track of the child: count it as failed
-      status = 255 << 8;
-      return true;
-    }
+    siginfo_t info{};
+    const int r = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    if (r == 0 && info.si_pid == pid) return true;
+    if (r < 0 && errno != EINTR) return true;  // lost track of it: reap() reports a failure
     if (deadline_s > 0 && seconds_since(t0) >= deadline_s) return false;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
+
+int reap(pid_t pid) {
+  int status = 0;
+  for (;;) {
+    if (waitpid(pid, &status, 0) == pid) return status;
+    if (errno != EINTR) return 255 << 8;  // count a child we cannot account for as failed
   }
 }
 
@@ -120,17 +128,14 @@ ChildStatus run_child(const std::vector<std::string>& argv, const std::filesyste
     return st;
   }
   st.started = true;
-  int status = 0;
-  if (!wait_for(pid, status, t0, timeout_s)) {
+  if (!wait_exit(pid, t0, timeout_s)) {
     st.timed_out = true;
     kill(-pid, SIGTERM);
-    if (!wait_for(pid, status, Clock::now(), 2.0)) {
-      kill(-pid, SIGKILL);
-      wait_for(pid, status, Clock::now(), 0);
-    }
-    // Whatever the leader left behind in its group goes too.
-    kill(-pid, SIGKILL);
+    if (!wait_exit(pid, Clock::now(), 2.0)) kill(-pid, SIGKILL);
+    wait_exit(pid, Clock::now(), 0);
+    kill(-pid, SIGKILL);  // whatever the leader left behind in its group
   }
+  const int status = reap(pid);
   st.wall_s = seconds_since(t0);
   if (st.timed_out) return st;
   if (WIFEXITED(status)) st.exit_code = WEXITSTATUS(status);

@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/simulation.hpp"
+#include "phase_compare.hpp"
 
 using namespace mspipe;
 using namespace mspipe::cp;
@@ -25,26 +26,7 @@ Phase from_toml(const std::string& file) {
   return read_material(cfg.root().section("material"));
 }
 
-void expect_same(const Phase& a, const Phase& b) {
-  EXPECT_EQ(a.lattice, b.lattice);
-  EXPECT_DOUBLE_EQ(a.c_over_a, b.c_over_a);
-  EXPECT_EQ((a.C66 - b.C66).norm(), 0.0);
-  const auto& p = a.plastic;
-  const auto& q = b.plastic;
-  ASSERT_EQ(p.n_sl, q.n_sl);
-  ASSERT_EQ(p.n_tw, q.n_tw);
-  EXPECT_EQ(p.xi_0_sl, q.xi_0_sl);
-  EXPECT_EQ(p.xi_inf_sl, q.xi_inf_sl);
-  EXPECT_EQ(p.h_0_sl_sl, q.h_0_sl_sl);
-  EXPECT_EQ(p.a_sl, q.a_sl);
-  EXPECT_EQ(p.xi_0_tw, q.xi_0_tw);
-  EXPECT_EQ(p.h_0_tw_sl, q.h_0_tw_sl);
-  EXPECT_EQ((p.h_sl_sl - q.h_sl_sl).norm(), 0.0);
-  EXPECT_EQ((p.h_sl_tw - q.h_sl_tw).norm(), 0.0);
-  EXPECT_EQ((p.h_tw_sl - q.h_tw_sl).norm(), 0.0);
-  EXPECT_EQ(p.P_sl, q.P_sl);
-  EXPECT_EQ(p.P_tw, q.P_tw);
-}
+void expect_same(const Phase& a, const Phase& b) { test_support::expect_same_parameters(a, b); }
 
 }  // namespace
 

@@ -35,6 +35,7 @@ void shuffle(std::vector<std::int64_t>& v, core::Rng& rng) {
 // step `step`, keyed so that a sample gets the same noise whatever rank holds it.
 torch::Tensor noise(const ModelOptions& m, std::uint64_t seed, std::int64_t step, std::int64_t first,
                     std::int64_t n) {
+  if (m.noise == Noise::none) return {};  // z = mu
   const bool shared = m.noise == Noise::shared;
   const std::int64_t rows = shared ? 1 : n;
   auto eps = torch::empty({rows, m.latent}, torch::kFloat32);
@@ -192,7 +193,8 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       }
       const std::int64_t first = pos.step_in_epoch * t.batch_size + comm.rank() * local_batch;
       auto x = load_batch(data, std::span(order).subspan(first, local_batch)).to(device);
-      const auto eps = noise(cfg.model, t.seed, pos.global_step, first, local_batch).to(device);
+      auto eps = noise(cfg.model, t.seed, pos.global_step, first, local_batch);
+      if (eps.defined()) eps = eps.to(device);
       sync.zero_grad();
       const auto out = model->forward(x, eps);
       const auto terms = vae_loss(out, x, cfg.loss);

@@ -36,8 +36,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   const auto norm = vae.string("norm", "group", {"group", "batch"});
   m.norm = norm == "batch" ? Norm::batch : Norm::group;
   m.norm_groups = static_cast<int>(vae.integer("norm_groups", 8, Range::between(1, 1024)));
-  m.noise = vae.string("noise", "per_sample", {"per_sample", "shared"}) == "shared" ? Noise::shared
-                                                                                    : Noise::per_sample;
+  m.noise = noise_from_name(vae.string("noise", "per_sample", {"per_sample", "shared", "none"}));
 
   auto& l = c.loss;
   l.alpha = vae.number("alpha", 0.999, Range::between(0, 1));
@@ -78,12 +77,27 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   return c;
 }
 
+Noise noise_from_name(const std::string& name) {
+  if (name == "per_sample") return Noise::per_sample;
+  if (name == "shared") return Noise::shared;
+  if (name == "none") return Noise::none;
+  throw std::invalid_argument("unknown noise " + name);
+}
+
+const char* noise_name(Noise n) {
+  switch (n) {
+    case Noise::shared: return "shared";
+    case Noise::none: return "none";
+    default: return "per_sample";
+  }
+}
+
 std::string describe_model_options(const ModelOptions& m) {
   return fmt::format("blocks={},{},{},{} width={} latent={} hidden={} ve_size={} channels={} norm={} "
                      "norm_groups={} noise={}",
                      m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3], m.width, m.latent, m.hidden,
                      m.ve_size, m.channels, m.norm == Norm::batch ? "batch" : "group", m.norm_groups,
-                     m.noise == Noise::shared ? "shared" : "per_sample");
+                     noise_name(m.noise));
 }
 
 ModelOptions parse_model_options(const std::string& text) {
@@ -106,7 +120,7 @@ ModelOptions parse_model_options(const std::string& text) {
     else if (key == "channels") m.channels = std::stoi(value);
     else if (key == "norm") m.norm = value == "batch" ? Norm::batch : Norm::group;
     else if (key == "norm_groups") m.norm_groups = std::stoi(value);
-    else if (key == "noise") m.noise = value == "shared" ? Noise::shared : Noise::per_sample;
+    else if (key == "noise") m.noise = noise_from_name(value);
     else throw std::invalid_argument("unknown model description key " + key);
   }
   if (seen != 9) throw std::invalid_argument("incomplete model description: " + text);

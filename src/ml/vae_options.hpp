@@ -17,8 +17,11 @@ namespace mspipe::ml {
 // batch statistics stay per rank (so results depend on the per-rank batch).
 enum class Norm { group, batch };
 // The paper's code draws one epsilon of shape (1, latent) for the whole batch; per-sample
-// noise is the textbook reparameterisation and the default.
-enum class Noise { per_sample, shared };
+// noise is the textbook reparameterisation and the default. `none` trains a deterministic
+// autoencoder (z = mu).
+enum class Noise { per_sample, shared, none };
+Noise noise_from_name(const std::string& name);
+const char* noise_name(Noise n);
 // BCE(x_hat predicted, x target) is the correct form; the paper's code calls
 // BCEWithLogits(x, x_hat) (data as logits, reconstruction as target): kept by name only.
 enum class BceForm { input_as_target, paper_reversed };

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <tuple>
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"
@@ -119,33 +120,53 @@ SetEvaluation evaluate_set(const core::Comm& comm, const UseOptions& use, const 
   torch::NoGradGuard no_grad;
   const std::int64_t n = source.size();
   const auto [first, mine] = my_block(comm, n);
-  std::vector<double> phi4(static_cast<std::size_t>(n), 0.0);
+  std::vector<double> phi4(static_cast<std::size_t>(n), 0.0), baseline(static_cast<std::size_t>(n), 0.0);
   std::array<double, 3> sums{};  // bce, spectral, total, weighted by VEs
+  std::array<double, 3> channel_sums{};
+  const auto batch_of = [&](std::int64_t b0, std::int64_t b1) {
+    std::vector<std::int64_t> idx;
+    for (std::int64_t i = b0; i < b1; ++i) idx.push_back(first + i);
+    return load_batch(source, idx);
+  };
   core::Progress progress("vae eval", mine, 10.0);
   for (std::int64_t b0 = 0; b0 < mine; b0 += use.batch) {
     const std::int64_t b1 = std::min(mine, b0 + use.batch);
-    std::vector<std::int64_t> idx;
-    for (std::int64_t i = b0; i < b1; ++i) idx.push_back(first + i);
-    const auto x = load_batch(source, idx);
+    const auto x = batch_of(b0, b1);
     const auto out = model->forward(x);
     const auto t = vae_loss(out, x, loss);
     const double w = static_cast<double>(b1 - b0);
     sums[0] += w * t.bce.item<double>(), sums[1] += w * t.spectral.item<double>(), sums[2] += w * t.total.item<double>();
     const auto v = phi4_per_ve(out.x_hat, x);
     for (std::int64_t i = b0; i < b1; ++i) phi4[first + i] = v[i - b0].item<double>();
+    const auto c = x.to(torch::kFloat64).mean({2, 3, 4}).sum(0);
+    for (int k = 0; k < 3; ++k) channel_sums[k] += c[k].item<double>();
     progress.update(b1);
   }
   progress.finish();
+  comm.allreduce_inplace(std::span<double>(channel_sums), MPI_SUM);
+  const auto mean_angles = torch::tensor({channel_sums[0] / n, channel_sums[1] / n, channel_sums[2] / n},
+                                         torch::kFloat32).view({1, 3, 1, 1, 1});
+  for (std::int64_t b0 = 0; b0 < mine; b0 += use.batch) {  // second pass: the input-blind reference
+    const std::int64_t b1 = std::min(mine, b0 + use.batch);
+    const auto x = batch_of(b0, b1);
+    const auto v = phi4_per_ve(mean_angles.expand_as(x).contiguous(), x);
+    for (std::int64_t i = b0; i < b1; ++i) baseline[first + i] = v[i - b0].item<double>();
+  }
   comm.allreduce_inplace(std::span<double>(phi4), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(baseline), MPI_SUM);
   comm.allreduce_inplace(std::span<double>(sums), MPI_SUM);
   SetEvaluation e;
   e.model = model->options().architecture();
   e.latent = model->options().latent;
   e.count = n;
-  double s = 0, s2 = 0;
-  for (double v : phi4) s += v, s2 += v * v;
-  e.phi4_mean = s / n;
-  e.phi4_std = std::sqrt(std::max(0.0, s2 / n - e.phi4_mean * e.phi4_mean));
+  const auto mean_std = [n](const std::vector<double>& values) {
+    double s = 0, s2 = 0;
+    for (double v : values) s += v, s2 += v * v;
+    const double m = s / n;
+    return std::pair{m, std::sqrt(std::max(0.0, s2 / n - m * m))};
+  };
+  std::tie(e.phi4_mean, e.phi4_std) = mean_std(phi4);
+  std::tie(e.phi4_mean_baseline, e.phi4_std_baseline) = mean_std(baseline);
   e.bce = sums[0] / n, e.spectral = sums[1] / n, e.total = sums[2] / n;
   if (comm.rank() == 0) e.phi4_per_ve = std::move(phi4);
   return e;

@@ -34,6 +34,9 @@ struct SetEvaluation {
   int latent = 0;
   std::int64_t count = 0;
   double phi4_mean = 0, phi4_std = 0;
+  // The same statistic for a model that ignores its input and predicts the set's mean
+  // normalised Euler angles in every voxel: what "learned nothing" scores on this set.
+  double phi4_mean_baseline = 0, phi4_std_baseline = 0;
   double bce = 0, spectral = 0, total = 0;
   std::vector<double> phi4_per_ve;  // in source order (rank 0 only; empty elsewhere)
 };

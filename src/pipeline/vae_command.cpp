@@ -93,6 +93,8 @@ int eval(const VaeArgs& a, const core::Comm& world) {
     fmt::print("model: {}\nset: {}\n", ml::describe_checkpoint(use.checkpoint), set.describe());
     fmt::print("loss: BCE {:.6g}, spectral {:.6g}, total {:.6g}\n", e.bce, e.spectral, e.total);
     fmt::print("| architecture | latent | phi4 (mean ± std) | VEs |\n|---|---|---|---|\n{}\n", ml::table_row(e));
+    fmt::print("reference: the set's mean Euler angles in every voxel give phi4 {:.4f} ± {:.4f}\n",
+               e.phi4_mean_baseline, e.phi4_std_baseline);
     if (!a.csv.empty()) {
       std::ofstream csv(a.csv);
       csv << "ve_id,phi4\n";

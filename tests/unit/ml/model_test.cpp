@@ -94,9 +94,12 @@ TEST(VaeModel, GroupCountKeepsTwoChannelsPerGroup) {
 
 TEST(VaeModel, OptionsSurviveTheirTextForm) {
   auto o = small(32, {3, 4, 6, 3}, Norm::batch);
-  o.noise = Noise::shared;
   o.norm_groups = 4;
-  EXPECT_EQ(describe_model_options(parse_model_options(describe_model_options(o))), describe_model_options(o));
+  for (auto noise : {Noise::shared, Noise::none, Noise::per_sample}) {
+    o.noise = noise;
+    EXPECT_EQ(parse_model_options(describe_model_options(o)).noise, noise);
+    EXPECT_EQ(describe_model_options(parse_model_options(describe_model_options(o))), describe_model_options(o));
+  }
   EXPECT_THROW(parse_model_options("width=4"), std::invalid_argument);
 }
 

@@ -1,6 +1,8 @@
 #include "core/errors.hpp"
 
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "core/comm.hpp"
 
@@ -25,6 +27,9 @@ void raise_if_any(const Comm& comm, const std::optional<std::string>& local_erro
 
 void abort_job(const Comm& comm, std::string_view role, std::string_view message) {
   std::cerr << "[rank " << comm.rank() << ' ' << role << "] " << message << std::endl;
+  // mpirun forwards a rank's stderr asynchronously and MPI_Abort tears the job down at
+  // once; under load the message was occasionally lost. A moment lets it through.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   MPI_Abort(comm.is_null() ? MPI_COMM_WORLD : comm.get(), static_cast<int>(ExitCode::aborted));
   std::abort();  // MPI_Abort should not return
 }

@@ -41,6 +41,18 @@ T4 masked_compliance(const std::array<bool, 9>& stress, const T4& C) {
 
 double max_abs(const Mat3& a) { return a.cwiseAbs().maxCoeff(); }
 
+// f(in, out) on the local arrays of two PETSc vectors (the SNES and shell-matrix callbacks).
+template <class F>
+void with_arrays(Vec in, Vec out, F&& f) {
+  const double* a;
+  double* b;
+  VecGetArrayRead(in, &a);
+  VecGetArray(out, &b);
+  f(a, b);
+  VecRestoreArray(out, &b);
+  VecRestoreArrayRead(in, &a);
+}
+
 }  // namespace
 
 struct SpectralSolver::Impl {
@@ -232,13 +244,7 @@ PetscErrorCode SpectralSolver::Impl::residual_cb(SNES snes, Vec xv, Vec fv, void
   SNESGetIterationNumber(snes, &iter);
   if (nfuncs == 0 && iter == 0) self->total_iter = -1;  // new increment
   if (self->total_iter <= iter) ++self->total_iter;
-  const double* F;
-  double* R;
-  VecGetArrayRead(xv, &F);
-  VecGetArray(fv, &R);
-  self->residual(F, R);
-  VecRestoreArray(fv, &R);
-  VecRestoreArrayRead(xv, &F);
+  with_arrays(xv, fv, [&](const double* F, double* R) { self->residual(F, R); });
   return 0;
 }
 
@@ -263,13 +269,7 @@ PetscErrorCode SpectralSolver::Impl::jacobian_mult(Mat Jm, Vec xv, Vec yv) {
   void* ctx;
   MatShellGetContext(Jm, &ctx);
   auto* self = static_cast<Impl*>(ctx);
-  const double* a;
-  double* b;
-  VecGetArrayRead(xv, &a);
-  VecGetArray(yv, &b);
-  self->jacobian(a, b);
-  VecRestoreArray(yv, &b);
-  VecRestoreArrayRead(xv, &a);
+  with_arrays(xv, yv, [&](const double* a, double* b) { self->jacobian(a, b); });
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "io/base64.hpp"
 
@@ -492,25 +493,7 @@ std::string format(const ImageData& img, Encoding enc) {
 }
 
 void write(const std::filesystem::path& file, const ImageData& image, Encoding encoding) {
-  const std::string text = format(image, encoding);
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw core::InputError(core::format_error(file.string(), "cannot create file"));
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw core::InputError(core::format_error(file.string(), "write failed"));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw core::InputError(core::format_error(file.string(), "cannot rename the temporary file"));
-  }
+  core::write_file_atomically(file, format(image, encoding));
 }
 
 }  // namespace mspipe::io::vti

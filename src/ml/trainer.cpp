@@ -4,8 +4,8 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <fstream>
 
+#include "core/atomic_file.hpp"
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
@@ -46,17 +46,6 @@ torch::Tensor noise(const ModelOptions& m, std::uint64_t seed, std::int64_t step
     for (int j = 0; j < m.latent; ++j) p[r * m.latent + j] = static_cast<float>(rng.normal());
   }
   return eps;
-}
-
-void write_text_atomically(const std::filesystem::path& file, const std::string& text) {
-  auto tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out.good()) throw core::InputError(core::format_error(tmp.string(), "cannot write"));
-  }
-  std::filesystem::rename(tmp, file);
 }
 
 // Rank 0 writes; a failure there becomes the same error on every rank.
@@ -177,7 +166,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   auto save = [&] {
     on_root(comm, [&] {
       save_checkpoint(ckpt_path, model, &optimizer, state);
-      write_text_atomically(csv_path, state.metrics_csv);
+      core::write_file_atomically(csv_path, state.metrics_csv);
     });
   };
   core::Progress progress("vae train", total_steps, t.progress_interval_s);

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <numeric>
 
 #include <fmt/core.h>
 
+#include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "io/vti.hpp"
 
@@ -19,16 +19,6 @@ namespace {
 // Shortest text that reads back to the same double (DAMASK parses it with Fortran's
 // list-directed read, which takes this form too).
 std::string num(double v) { return fmt::format("{}", v); }
-
-void write_text(const std::filesystem::path& file, const std::string& text) {
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw core::InputError(core::format_error(file.string(), "cannot write the file"));
-  }
-  std::filesystem::rename(tmp, file);
-}
 
 void emit_list(YAML::Emitter& out, const std::vector<double>& values) {
   out << YAML::Flow << YAML::BeginSeq;
@@ -201,7 +191,7 @@ void write_material(const std::filesystem::path& file, const GridMaterial& grid)
     out << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;
-  write_text(file, std::string(out.c_str()) + "\n");
+  core::write_file_atomically(file, std::string(out.c_str()) + "\n");
 }
 
 namespace {
@@ -246,7 +236,7 @@ void write_load(const std::filesystem::path& file, const LoadCase& load) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;
-  write_text(file, std::string(out.c_str()) + "\n");
+  core::write_file_atomically(file, std::string(out.c_str()) + "\n");
 }
 
 void write_numerics(const std::filesystem::path& file, const SolverNumerics& n) {
@@ -282,7 +272,7 @@ void write_numerics(const std::filesystem::path& file, const SolverNumerics& n) 
   out << YAML::Key << "eps_abs_Lp" << YAML::Value << num(m.eps_abs_Lp);
   out << YAML::EndMap << YAML::EndMap << YAML::EndMap;
   out << YAML::EndMap;
-  write_text(file, std::string(out.c_str()) + "\n");
+  core::write_file_atomically(file, std::string(out.c_str()) + "\n");
 }
 
 }  // namespace mspipe::cp::damask

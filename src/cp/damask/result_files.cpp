@@ -1,10 +1,10 @@
 #include "cp/damask/result_files.hpp"
 
 #include <cstdio>
-#include <fstream>
 
 #include <fmt/core.h>
 
+#include "core/atomic_file.hpp"
 #include "core/errors.hpp"
 #include "io/hdf5.hpp"
 
@@ -17,24 +17,18 @@ std::filesystem::path csv_beside(const std::filesystem::path& h5) {
 }
 
 void write_result_csv(const std::filesystem::path& file, const SimulationResult& r) {
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw core::InputError(core::format_error(file.string(), "cannot write the file"));
-    out << "increment,time,iterations";
-    for (const char* t : {"F", "P", "sigma"})
-      for (int i = 1; i <= 3; ++i)
-        for (int j = 1; j <= 3; ++j) out << ',' << t << '_' << i << j;
-    out << '\n';
-    for (const auto& inc : r.increments) {
-      out << inc.increment << ',' << fmt::format("{:.10g}", inc.time) << ',' << inc.iterations;
-      for (const Mat3* m : {&inc.F_avg, &inc.P_avg, &inc.sigma_avg})
-        for (int k = 0; k < 9; ++k) out << ',' << fmt::format("{:.12e}", m->data()[k]);
-      out << '\n';
-    }
-    if (!out) throw core::InputError(core::format_error(file.string(), "writing failed"));
+  std::string text = "increment,time,iterations";
+  for (const char* t : {"F", "P", "sigma"})
+    for (int i = 1; i <= 3; ++i)
+      for (int j = 1; j <= 3; ++j) text += fmt::format(",{}_{}{}", t, i, j);
+  text += '\n';
+  for (const auto& inc : r.increments) {
+    text += fmt::format("{},{:.10g},{}", inc.increment, inc.time, inc.iterations);
+    for (const Mat3* m : {&inc.F_avg, &inc.P_avg, &inc.sigma_avg})
+      for (int k = 0; k < 9; ++k) text += fmt::format(",{:.12e}", m->data()[k]);
+    text += '\n';
   }
-  std::filesystem::rename(tmp, file);
+  core::write_file_atomically(file, text);
 }
 
 void write_result_h5(const std::filesystem::path& file, const SimulationResult& r,

@@ -9,6 +9,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/output_path.hpp"
 #include "pipeline/command.hpp"
 
 #ifndef MSPIPE_VERSION
@@ -43,6 +44,7 @@ int main_entry(int argc, char** argv, const core::Comm& world) {
     if (world.rank() == 0) app.exit(e);
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(core::ExitCode::usage);
   }
+  if (!log_dir.empty()) core::prepare_outputs(world, {{log_dir, "--log-dir", "", core::OutputPath::Kind::folder}});
   core::log::configure({world.rank(), "main", core::log::parse_level(level), world.rank() == 0, log_dir});
   const CommandRun* run = reg.chosen();
   if (!run) {

@@ -4,6 +4,7 @@
 // averages to r.h5 and r.csv.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -11,6 +12,7 @@
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"
+#include "core/output_path.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/damask/result_files.hpp"
 #include "cp/spectral_solver.hpp"
@@ -55,6 +57,10 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                                              : cp::SnesMethod::anderson;
   num.verbose = o.verbose;
   const std::filesystem::path out = o.out.empty() ? default_output(o) : o.out;
+  std::vector<core::OutputPath> outputs{{out, "--out", "", core::OutputPath::Kind::file},
+                                        {cp::csv_beside(out), "--out (the .csv beside it)", "", core::OutputPath::Kind::file}};
+  if (!o.fields.empty()) outputs.push_back({o.fields, "--fields", "", core::OutputPath::Kind::file});
+  core::prepare_outputs(world, outputs);
 
   cp::SpectralSolver solver(world, grid, num);
   if (world.is_root())
@@ -65,12 +71,30 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                r.sigma_avg(2, 2) * 1e-6, r.iterations, r.converged ? "" : "  not converged");
     std::fflush(stdout);
   });
-  if (!o.fields.empty()) cp::write_fields_vti(o.fields, solver, grid, world);
-  core::collective(world, core::ExitCode::input, [&] {
-    if (!world.is_root()) return;
-    cp::write_result_h5(out, result, grid, o.method);
-    cp::write_result_csv(cp::csv_beside(out), result);
+  // The result is written first and each output on its own: a failure on one (a full
+  // disk, a folder removed meanwhile) names what was still saved instead of losing it all.
+  std::vector<std::string> saved, failed;
+  const auto attempt = [&](const std::filesystem::path& file, auto&& write) {
+    try {
+      core::collective(world, core::ExitCode::input, write);
+      saved.push_back(file.string());
+    } catch (const core::CollectiveError& e) {
+      failed.push_back(e.what());
+    }
+  };
+  attempt(out, [&] {
+    if (world.is_root()) cp::write_result_h5(out, result, grid, o.method);
   });
+  attempt(cp::csv_beside(out), [&] {
+    if (world.is_root()) cp::write_result_csv(cp::csv_beside(out), result);
+  });
+  if (!o.fields.empty()) attempt(o.fields, [&] { cp::write_fields_vti(o.fields, solver, grid, world); });
+  if (!failed.empty()) {
+    std::string message;
+    for (const auto& f : failed) message += f + "\n";
+    message += saved.empty() ? "nothing was saved" : "saved: " + fmt::format("{}", fmt::join(saved, ", "));
+    throw core::InputError(message);
+  }
   if (world.is_root())
     fmt::print("{} in {:.2f} s on {} rank(s): {} and {}\n",
                result.converged ? "converged" : "NOT CONVERGED (after all cutbacks)", result.wall_s,

@@ -58,6 +58,8 @@ int run_generate_command(const GenerateOptions& o, const core::Comm& world) {
   job.threads = o.threads > 0 ? o.threads : threads;
   job.seed = o.seed.value_or(seed);
   job.output = o.out.empty() ? out_dir / job.params.output : std::filesystem::path(o.out);
+  if (o.out.empty()) job.output_where = root.section("generate").where("output");
+  else job.output_origin = "--out";
   if (!o.vti.empty()) job.vti_dir = std::filesystem::path(o.vti);
   job.write = !o.dry_run;
   job.block = o.block;

@@ -25,17 +25,6 @@ using microstructure::VolumeElement;
 
 namespace {
 
-void make_parent_directories(const std::filesystem::path& file, const core::Comm& world) {
-  core::collective(world, core::ExitCode::input, [&] {
-    if (world.rank() != 0) return;
-    const auto dir = file.parent_path();
-    if (dir.empty()) return;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw core::InputError(core::format_error(dir.string(), "cannot create directory: " + ec.message()));
-  });
-}
-
 void write_vti(const VolumeElement& ve, const std::filesystem::path& dir) {
   io::vti::ImageData img;
   img.cells = {ve.size, ve.size, ve.size};
@@ -59,6 +48,13 @@ std::string texture_words(const microstructure::TextureParams& t) {
 
 }  // namespace
 
+std::vector<core::OutputPath> generate_outputs(const GenerateJob& job) {
+  std::vector<core::OutputPath> out;
+  if (job.write) out.push_back({job.output, job.output_origin, job.output_where, core::OutputPath::Kind::file});
+  if (job.vti_dir) out.push_back({*job.vti_dir, job.vti_origin, job.vti_where, core::OutputPath::Kind::folder});
+  return out;
+}
+
 GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   const auto& p = job.params;
   const auto t0 = std::chrono::steady_clock::now();
@@ -69,8 +65,7 @@ GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
 #endif
   std::vector<std::int64_t> vti_ids = p.vti_ids;
   if (job.vti_dir && vti_ids.empty()) vti_ids.push_back(0);
-  if (job.write) make_parent_directories(job.output, world);
-  if (job.vti_dir) make_parent_directories(*job.vti_dir / "x", world);
+  core::prepare_outputs(world, generate_outputs(job));
 
   std::optional<io::VeSetWriter> writer;
   if (job.write)
@@ -147,12 +142,19 @@ class GenerateStage final : public Stage {
   std::string_view name() const override { return "generate"; }
   std::vector<std::string> sections() const override { return {"generate"}; }
   void configure(const core::Section& root, const RunContext& ctx) override {
-    job_.params = microstructure::parse_generator_params(root.section("generate"));
+    const auto section = root.section("generate");
+    job_.params = microstructure::parse_generator_params(section);
     job_.seed = ctx.seed;
     job_.threads = ctx.threads;
     job_.output = ctx.output_dir / job_.params.output;
-    if (!job_.params.vti_ids.empty()) job_.vti_dir = ctx.output_dir / "vti";
+    job_.output_where = section.where("output");
+    if (!job_.params.vti_ids.empty()) {
+      job_.vti_dir = ctx.output_dir / "vti";
+      job_.vti_origin = "generate.vti_ids";
+      job_.vti_where = section.where("vti_ids");
+    }
   }
+  std::vector<core::OutputPath> outputs() const override { return generate_outputs(job_); }
   void run(const core::Comm& world, const RunContext&) override { run_generate(job_, world); }
 
  private:

@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
+
+#include "core/output_path.hpp"
 
 #include "microstructure/generator.hpp"
 
@@ -22,7 +26,13 @@ struct GenerateJob {
   bool write = true;                            // false: generate and report only
   int block = 8;                                // VEs per rank per collective write
   int threads = 1;                              // OpenMP threads per rank (tessellation)
+  // Where `output` and `vti_dir` came from, for messages: an option or a key and its place.
+  std::string output_origin = "generate.output", output_where;
+  std::string vti_origin = "--vti", vti_where;
 };
+
+// The files and folders run_generate writes (none for a dry run).
+std::vector<core::OutputPath> generate_outputs(const GenerateJob& job);
 
 // Targets and what was achieved, over the whole dataset (identical on every rank).
 struct GenerateSummary {

@@ -7,6 +7,7 @@
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/output_path.hpp"
 #include "pipeline/command.hpp"
 #include "pipeline/stage.hpp"
 
@@ -52,15 +53,14 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
   }
   root.finish();
 
-  // Stages run in the pipeline's order whatever order the list gives.
-  core::collective(world, core::ExitCode::failure, [&] {
-    if (world.rank() != 0) return;
-    std::error_code ec;
-    std::filesystem::create_directories(ctx.output_dir, ec);
-    if (ec) throw core::InputError(core::format_error(ctx.output_dir.string(), "cannot create output directory: " + ec.message()));
-  });
+  std::vector<core::OutputPath> outputs{
+      {ctx.output_dir, "run.output_dir", run.where("output_dir"), core::OutputPath::Kind::folder}};
+  for (const auto& stage : stages)
+    for (auto& o : stage->outputs()) outputs.push_back(std::move(o));
+  core::prepare_outputs(world, outputs);
   core::log::info("mspipe: {} on {} rank(s), output in {}", config.string(), world.size(),
                   ctx.output_dir.string());
+  // Stages run in the pipeline's order whatever order the list gives.
   for (auto& stage : stages) {
     const auto t0 = std::chrono::steady_clock::now();
     core::log::info("== stage {} ==", stage->name());

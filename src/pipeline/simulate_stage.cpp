@@ -42,6 +42,7 @@ class SimulateStage final : public Stage {
     const auto s = root.section("simulate");
     input_ = ctx.output_dir / s.string("input", "ve.h5");
     output_ = ctx.output_dir / s.string("output", "cp_results.h5");
+    output_where_ = s.where("output");
     std::optional<core::Section> table;
     try {
       table = s.optional_section("material");  // an inline [simulate.material] table ...
@@ -70,6 +71,10 @@ class SimulateStage final : public Stage {
       damask_ = cp::damask::read_grid_run_config(s, ctx.output_dir, ranks_per_sim_);
     threads_ = ctx.threads;
     s.finish();
+  }
+
+  std::vector<core::OutputPath> outputs() const override {
+    return {{output_, "simulate.output", output_where_, core::OutputPath::Kind::file}};
   }
 
   void run(const core::Comm& world, const RunContext&) override {
@@ -118,8 +123,6 @@ class SimulateStage final : public Stage {
     world.allreduce_inplace(std::span<double>(strain.data(), strain.size()), MPI_MAX);
     core::collective(world, core::ExitCode::input, [&] {
       if (!world.is_root()) return;
-      std::error_code ec;
-      std::filesystem::create_directories(output_.parent_path(), ec);
       auto f = io::h5::File::create(output_);
       const auto& root = f.root();
       root.write_attribute("schema", "mspipe.cp_campaign");
@@ -149,6 +152,7 @@ class SimulateStage final : public Stage {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
   std::filesystem::path input_, output_;
+  std::string output_where_;
   cp::Phase phase_;
   std::string material_name_;
   cp::LoadCase load_;

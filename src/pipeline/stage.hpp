@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/output_path.hpp"
+
 namespace mspipe::core {
 class Comm;
 class Section;
@@ -30,6 +32,9 @@ class Stage {
   virtual std::vector<std::string> sections() const = 0;
   // Reads and validates this stage's section of the configuration. No work, no files.
   virtual void configure(const core::Section& root, const RunContext& ctx) = 0;
+  // Files and folders run() will write, known after configure(): they are checked before
+  // any stage runs, so a bad path never throws away finished work.
+  virtual std::vector<core::OutputPath> outputs() const { return {}; }
   virtual void run(const core::Comm& world, const RunContext& ctx) = 0;
 };
 

@@ -3,12 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include <fstream>
-
+#include "core/atomic_file.hpp"
 #include "core/comm.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/output_path.hpp"
 #include "ml/trainer.hpp"
 #include "ml/vae_tasks.hpp"
 #include "pipeline/command.hpp"
@@ -63,6 +63,7 @@ std::unique_ptr<ml::VeSource> source_for(const VaeArgs& a, const VaeSetup& s, co
 int train(const VaeArgs& a, const core::Comm& world) {
   auto s = load_setup(a, world);
   if (a.max_steps >= 0) s.config.train.max_steps = a.max_steps;
+  core::prepare_outputs(world, {{s.config.output_dir, "vae.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
   const auto src = source_for(a, s, world);
   const auto r = ml::train_vae(world, s.config, *src, !a.fresh);
   core::log::info("vae train: {} steps ({} in this run) in {:.1f} s; all-reduce {:.1f} % of it; checkpoint {}",
@@ -75,6 +76,7 @@ int encode(const VaeArgs& a, const core::Comm& world) {
   const auto s = load_setup(a, world);
   const auto src = source_for(a, s, world);
   const auto out = a.out.empty() ? s.config.output_dir / "fingerprints.h5" : std::filesystem::path(a.out);
+  core::prepare_outputs(world, {{out, a.out.empty() ? "vae.output_dir" : "--out", "", core::OutputPath::Kind::file}});
   ml::encode_set(world, use_options(a, s), *src, out);
   return 0;
 }
@@ -88,6 +90,7 @@ int eval(const VaeArgs& a, const core::Comm& world) {
   if (!whole) test = subset(*src, ml::split_indices(src->size(), s.config.train.test_fraction, s.config.train.seed).test);
   const auto& set = whole ? *src : *test;
   const auto use = use_options(a, s);
+  if (!a.csv.empty()) core::prepare_outputs(world, {{a.csv, "--csv", "", core::OutputPath::Kind::file}});
   const auto e = ml::evaluate_set(world, use, set, s.config.loss);
   if (world.rank() == 0) {
     fmt::print("model: {}\nset: {}\n", ml::describe_checkpoint(use.checkpoint), set.describe());
@@ -96,9 +99,9 @@ int eval(const VaeArgs& a, const core::Comm& world) {
     fmt::print("reference: the set's mean Euler angles in every voxel give phi4 {:.4f} ± {:.4f}\n",
                e.phi4_mean_baseline, e.phi4_std_baseline);
     if (!a.csv.empty()) {
-      std::ofstream csv(a.csv);
-      csv << "ve_id,phi4\n";
-      for (std::int64_t i = 0; i < set.size(); ++i) csv << set.id(i) << ',' << fmt::format("{:.8g}", e.phi4_per_ve[i]) << '\n';
+      std::string csv = "ve_id,phi4\n";
+      for (std::int64_t i = 0; i < set.size(); ++i) csv += fmt::format("{},{:.8g}\n", set.id(i), e.phi4_per_ve[i]);
+      core::write_file_atomically(a.csv, csv);
     }
   }
   return 0;
@@ -108,6 +111,9 @@ int reconstruct(const VaeArgs& a, const core::Comm& world) {
   const auto s = load_setup(a, world);
   const auto src = source_for(a, s, world);
   const auto out = a.out.empty() ? s.config.output_dir / "reconstructions.h5" : std::filesystem::path(a.out);
+  std::vector<core::OutputPath> outputs{{out, a.out.empty() ? "vae.output_dir" : "--out", "", core::OutputPath::Kind::file}};
+  if (!a.vti.empty()) outputs.push_back({a.vti, "--vti", "", core::OutputPath::Kind::folder});
+  core::prepare_outputs(world, outputs);
   ml::reconstruct_set(world, use_options(a, s), *src, a.indices, out, a.vti);
   return 0;
 }

@@ -14,6 +14,7 @@ VaeSetup read_vae_setup(const core::Section& root, const std::filesystem::path& 
   s.config = ml::read_vae_config(vae, seed, threads);
   vae.finish();
   s.seed = seed;
+  s.output_dir_where = vae.where("output_dir");
   if (s.config.output_dir.is_relative()) s.config.output_dir = output_dir / s.config.output_dir;
   const auto& d = s.config.data;
   const bool needs_generator = d.source == "generate" || (d.source == "ve_set" && d.ve_set.empty());

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "microstructure/generator.hpp"
 #include "ml/vae_options.hpp"
@@ -18,6 +19,7 @@ struct VaeSetup {
   std::optional<microstructure::GeneratorParams> generator;  // for data.source = "generate"
   std::filesystem::path ve_set;                             // for data.source = "ve_set"
   std::uint64_t seed = 0;
+  std::string output_dir_where;                             // "file:line:col" of vae.output_dir
   std::filesystem::path checkpoint() const { return config.output_dir / "checkpoint.pt"; }
 };
 

@@ -25,6 +25,9 @@ class TrainVaeStage final : public Stage {
   void configure(const core::Section& root, const RunContext& ctx) override {
     setup_ = read_vae_setup(root, ctx.output_dir, ctx.seed, ctx.threads);
   }
+  std::vector<core::OutputPath> outputs() const override {
+    return {{setup_.config.output_dir, "vae.output_dir", setup_.output_dir_where, core::OutputPath::Kind::folder}};
+  }
   void run(const core::Comm& world, const RunContext&) override {
     const auto src = open_source(setup_, world);
     ml::train_vae(world, setup_.config, *src, true);
@@ -47,9 +50,13 @@ class EncodeStage final : public Stage {
     if (auto enc = root.optional_section("encode")) {
       if (enc->has("checkpoint")) use_.checkpoint = enc->string("checkpoint");
       output_ = ctx.output_dir / enc->string("output", "fingerprints.h5");
+      output_where_ = enc->where("output");
       use_.batch = static_cast<int>(enc->integer("batch", use_.batch, core::Range::between(1, 1 << 20)));
       enc->finish();
     }
+  }
+  std::vector<core::OutputPath> outputs() const override {
+    return {{output_, "encode.output", output_where_, core::OutputPath::Kind::file}};
   }
   void run(const core::Comm& world, const RunContext&) override {
     const auto src = open_source(setup_, world);
@@ -60,6 +67,7 @@ class EncodeStage final : public Stage {
   VaeSetup setup_;
   ml::UseOptions use_;
   std::filesystem::path output_;
+  std::string output_where_;
 };
 
 }  // namespace

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# expect_run.sh EXIT REGEX NO_FILE -- command...
-# Passes when the command exits with EXIT, its output matches REGEX (if given) and the
-# path NO_FILE (if given) does not exist afterwards (no half-written output).
+# expect_run.sh SCRATCH FRESH EXIT REGEX NO_FILE -- command...
+# Runs the command inside the folder SCRATCH (made if missing; emptied first when FRESH
+# is 1, so no file of an earlier run can make a test pass). Passes when the command exits
+# with EXIT, its output matches REGEX (if given) and the path NO_FILE (if given, relative
+# to SCRATCH) does not exist afterwards (no half-written output).
 set -u
-want_rc=$1 regex=$2 no_file=$3
-shift 4
+scratch=$1 fresh=$2 want_rc=$3 regex=$4 no_file=$5
+shift 6
+if [ "$fresh" = 1 ]; then rm -rf -- "$scratch"; fi
+mkdir -p -- "$scratch" && cd -- "$scratch" || { echo "expect_run: cannot use $scratch"; exit 1; }
 out=$("$@" 2>&1)
 rc=$?
 printf '%s\n' "$out"

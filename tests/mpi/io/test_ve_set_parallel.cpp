@@ -8,6 +8,7 @@
 #include "io/hdf5.hpp"
 #include "io/ve_set.hpp"
 #include "../../support/fake_ve.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
@@ -39,11 +40,9 @@ void expect_same(const io::h5::File& a, const io::h5::File& b, const std::string
 
 TEST(VeSetParallel, ContentIsIndependentOfRankCount) {
   core::Comm world(MPI_COMM_WORLD);
-  const auto dir = fs::temp_directory_path() / "mspipe_test_io_mpi";
-  const auto par = dir / ("parallel_np" + std::to_string(world.size()) + ".h5");
-  const auto ser = dir / ("serial_np" + std::to_string(world.size()) + ".h5");
-  if (world.rank() == 0) fs::create_directories(dir);
-  world.barrier();
+  const auto dir = mspipe::test_scratch::fresh_scratch_dir("ve_set_parallel", world);
+  const auto par = dir / "parallel.h5";
+  const auto ser = dir / "serial.h5";
   const int n = 11, d = 5;  // 11 VEs: the last step leaves some ranks without work
   write_set(par, world, n, d, 2);
   if (world.rank() == 0) {
@@ -70,7 +69,7 @@ TEST(VeSetParallel, ContentIsIndependentOfRankCount) {
 
 TEST(VeSetParallel, OutOfOrderBlocksAreACollectiveError) {
   core::Comm world(MPI_COMM_WORLD);
-  const auto path = fs::temp_directory_path() / "mspipe_test_io_mpi" / ("bad_np" + std::to_string(world.size()) + ".h5");
+  const auto path = mspipe::test_scratch::fresh_scratch_dir("ve_set_out_of_order", world) / "bad.h5";
   bool thrown = false;
   {
     io::VeSetWriter w(path, {4, 1.0, "cubic", 0, 8, ""}, world);

@@ -11,6 +11,7 @@
 #include "io/ve_set.hpp"
 #include "io/vti.hpp"
 #include "pipeline/generate_stage.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
@@ -43,9 +44,7 @@ void expect_same(const io::h5::File& a, const io::h5::File& b, const std::string
 
 TEST(GenerateParallel, FileContentIsBitIdenticalToOneRank) {
   core::Comm world(MPI_COMM_WORLD);
-  const auto dir = fs::temp_directory_path() / ("mspipe_test_generate_np" + std::to_string(world.size()));
-  if (world.rank() == 0) fs::remove_all(dir);
-  world.barrier();
+  const auto dir = mspipe::test_scratch::fresh_scratch_dir("generate_parallel", world);
   auto par = job(dir / "parallel.h5", 2);
   par.vti_dir = dir / "vti";
   pipeline::run_generate(par, world);

@@ -10,6 +10,7 @@
 
 #include "cp/damask/child_process.hpp"
 #include "cp/damask/damask_grid_runner.hpp"
+#include "support/scratch_dir.hpp"
 
 using namespace mspipe::cp::damask;
 namespace fs = std::filesystem;
@@ -17,8 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path dir() {
-  const auto d = fs::temp_directory_path() / "mspipe_child_process";
-  fs::create_directories(d);
+  static const auto d = mspipe::test_scratch::fresh_scratch_dir("child_process");
   return d;
 }
 

@@ -13,6 +13,7 @@
 #include "io/hdf5.hpp"
 #include "../../support/dadf5_layout.hpp"
 #include "phase_compare.hpp"
+#include "support/scratch_dir.hpp"
 
 using namespace mspipe;
 using namespace mspipe::cp;
@@ -21,8 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / "mspipe_damask_writers";
-  fs::create_directories(dir);
+  static const auto dir = mspipe::test_scratch::fresh_scratch_dir("damask_writers");
   return dir / name;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "io/hdf5.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
@@ -13,8 +14,7 @@ using io::h5::Dims;
 
 namespace {
 fs::path scratch(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / "mspipe_test_io";
-  fs::create_directories(dir);
+  static const auto dir = mspipe::test_scratch::fresh_scratch_dir("hdf5");
   return dir / name;
 }
 }  // namespace

@@ -8,6 +8,7 @@
 #include "io/hdf5.hpp"
 #include "io/ve_set.hpp"
 #include "../../support/fake_ve.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
@@ -28,8 +29,7 @@ const auto* const kMpi = ::testing::AddGlobalTestEnvironment(new MpiEnvironment)
 }  // namespace
 
 TEST(VeSet, WritesAndReadsBackEveryField) {
-  const auto path = fs::temp_directory_path() / "mspipe_test_io" / "set.h5";
-  fs::create_directories(path.parent_path());
+  const auto path = mspipe::test_scratch::fresh_scratch_dir("ve_set_round_trip") / "set.h5";
   const int d = 6;
   core::Comm self(MPI_COMM_SELF);
   io::VeSetHeader h{d, 0.25, "cubic", 42, 5, "[generate]\nsize = 6\n"};
@@ -71,8 +71,7 @@ TEST(VeSet, WritesAndReadsBackEveryField) {
 }
 
 TEST(VeSet, IncompleteSetIsNotPublished) {
-  const auto path = fs::temp_directory_path() / "mspipe_test_io" / "partial.h5";
-  fs::remove(path);
+  const auto path = mspipe::test_scratch::fresh_scratch_dir("ve_set_partial") / "partial.h5";
   core::Comm self(MPI_COMM_SELF);
   {
     io::VeSetWriter w(path, {4, 1.0, "cubic", 1, 3, ""}, self);
@@ -85,7 +84,7 @@ TEST(VeSet, IncompleteSetIsNotPublished) {
 }
 
 TEST(VeSet, ReaderRejectsOtherFiles) {
-  const auto path = fs::temp_directory_path() / "mspipe_test_io" / "other.h5";
+  const auto path = mspipe::test_scratch::fresh_scratch_dir("ve_set_other") / "other.h5";
   {
     auto f = io::h5::File::create(path);
     f.root().write_attribute("schema", "something.else");

@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "io/base64.hpp"
 #include "io/vti.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace mspipe;
@@ -174,9 +175,7 @@ TEST(Vti, WrittenFilesFollowDamaskReaderLayout) {
 }
 
 TEST(Vti, WriteLeavesNoTemporaryAndReadsBack) {
-  const auto dir = fs::temp_directory_path() / "mspipe_test_io";
-  fs::create_directories(dir);
-  const auto path = dir / "image.vti";
+  const auto path = mspipe::test_scratch::fresh_scratch_dir("vti_write") / "image.vti";
   io::vti::write(path, sample_image());
   EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
   EXPECT_EQ(io::vti::read(path).cell_data[2].values, sample_image().cell_data[2].values);

@@ -6,6 +6,7 @@
 
 #include "ml/checkpoint.hpp"
 #include "ml/model.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace mspipe::ml {
 namespace {
@@ -113,7 +114,7 @@ TEST(VaeModel, CheckpointRoundTripRestoresWeights) {
   c.position = {2, 3, 17, 42};
   c.epoch_sums = {1.5, 2.5};
   c.metrics_csv = "a,b\n1,2\n";
-  const auto file = std::filesystem::temp_directory_path() / "mspipe_ml_ckpt_test.pt";
+  const auto file = mspipe::test_scratch::fresh_scratch_dir("ckpt_round_trip") / "checkpoint.pt";
   save_checkpoint(file, vae, nullptr, c);
   EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
   auto back = load_model(file);
@@ -130,7 +131,7 @@ TEST(VaeModel, CheckpointRoundTripRestoresWeights) {
 }
 
 TEST(VaeModel, UnreadableCheckpointIsAnInputError) {
-  const auto file = std::filesystem::temp_directory_path() / "mspipe_ml_not_a_ckpt.pt";
+  const auto file = mspipe::test_scratch::fresh_scratch_dir("not_a_checkpoint") / "not_a_checkpoint.pt";
   { std::ofstream(file) << "not a checkpoint"; }
   EXPECT_THROW(read_checkpoint_header(file), core::InputError);
   std::filesystem::remove(file);

@@ -21,7 +21,7 @@ endfunction()
 
 # The modules in dependency order. src/, tests/<kind>/ and bench/ each hold one folder per
 # module; mspipe_add_module_dirs(dir) adds those that exist (ml only with LibTorch).
-set(MSPIPE_MODULES core texture io microstructure cp ml analysis pipeline)
+set(MSPIPE_MODULES core texture io microstructure cp ml analysis campaign pipeline)
 function(mspipe_add_module_dirs dir)
   foreach(module ${MSPIPE_MODULES})
     if(module STREQUAL "ml" AND NOT MSPIPE_WITH_TORCH)

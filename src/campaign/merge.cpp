@@ -1,0 +1,85 @@
+#include "campaign/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "io/campaign_file.hpp"
+
+namespace mspipe::campaign {
+
+namespace {
+
+// "3 ids: 4, 9, 17" with at most 20 listed.
+std::string id_list(const std::vector<std::int64_t>& ids) {
+  std::string s = fmt::format("{} id{}: ", ids.size(), ids.size() == 1 ? "" : "s");
+  for (std::size_t i = 0; i < ids.size() && i < 20; ++i)
+    s += fmt::format("{}{}", i ? ", " : "", ids[i]);
+  if (ids.size() > 20) s += ", ...";
+  return s;
+}
+
+[[noreturn]] void refuse(const std::filesystem::path& dir, std::string_view what) {
+  throw core::InputError(core::format_error(dir.string(), "campaign merge: " + std::string(what)));
+}
+
+// Ids recorded by more than one collector, sorted.
+std::vector<std::int64_t> shared_between_collectors(std::vector<Candidate> all) {
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+    return std::pair(a.ve_id, a.collector) < std::pair(b.ve_id, b.collector);
+  });
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 1; i < all.size(); ++i)
+    if (all[i].ve_id == all[i - 1].ve_id && all[i].collector != all[i - 1].collector &&
+        (out.empty() || out.back() != all[i].ve_id))
+      out.push_back(all[i].ve_id);
+  return out;
+}
+
+}  // namespace
+
+MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
+                   const MergeOptions& options) {
+  auto scan = scan_folder(dir, true, nullptr);
+  if (!scan.identity) refuse(dir, "no shards or journal segments in this folder");
+  MergeSummary summary;
+  summary.records_read = scan.candidates.size();
+
+  const auto shared = shared_between_collectors(scan.candidates);
+  if (!shared.empty())
+    refuse(dir, "duplicated ids, recorded by more than one collector: " + id_list(shared));
+  const auto winners = select_winners(std::move(scan.candidates), options.max_attempts);
+
+  if (options.first_id || options.count) {
+    const std::int64_t first = options.first_id.value_or(0), count = options.count.value_or(0);
+    std::vector<std::int64_t> missing, outside;
+    std::size_t w = 0;
+    for (std::int64_t id = first; id < first + count; ++id) {
+      while (w < winners.size() && winners[w].ve_id < id) outside.push_back(winners[w++].ve_id);
+      if (w < winners.size() && winners[w].ve_id == id)
+        ++w;
+      else
+        missing.push_back(id);
+    }
+    for (; w < winners.size(); ++w) outside.push_back(winners[w].ve_id);
+    std::string problems;
+    if (!missing.empty()) problems += fmt::format("missing {}", id_list(missing));
+    if (!outside.empty())
+      problems += fmt::format("{}{} outside [{}, {})", problems.empty() ? "" : "; ",
+                              id_list(outside), first, first + count);
+    if (!problems.empty()) refuse(dir, problems);
+  }
+
+  const RecordLayout layout = layout_of(*scan.identity);
+  io::CampaignColumns rows;
+  for (const auto& c : winners) {
+    append_row(rows, row(scan.rows[c.source], c.row, layout));
+    ++summary.per_status[std::size_t(c.status)];
+  }
+  summary.rows = rows.size();
+  io::write_campaign_file(out, *scan.identity, rows);
+  return summary;
+}
+
+}  // namespace mspipe::campaign

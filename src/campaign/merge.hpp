@@ -1,0 +1,35 @@
+#pragma once
+// campaign::merge: one campaign.h5 (io/campaign_file.hpp) from a campaign folder.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+
+#include "campaign/state.hpp"
+
+namespace mspipe::campaign {
+
+struct MergeOptions {
+  // The ids the campaign must hold: [first_id, first_id + count). Without it, any set.
+  std::optional<std::int64_t> first_id, count;
+  std::int32_t max_attempts = 3;
+};
+
+struct MergeSummary {
+  std::size_t rows = 0;
+  std::size_t records_read = 0;    // before de-duplication
+  std::size_t per_status[5] = {};  // winners by status code
+};
+
+// Reads every shard and journal segment of `dir` (of any number of collectors), keeps one
+// record per id (the rule in state.hpp) and writes `out` with rows sorted by id. Refuses,
+// with core::InputError and nothing written:
+//   - files of different campaigns (seed, generator, points, L, material, load case,
+//     engine or VAE digest differ);
+//   - ids that two collectors both recorded (the id ranges of the job-array tasks
+//     overlapped), listed;
+//   - with an expected id range, missing ids and ids outside it, listed.
+// Lists name the first 20 ids and the count.
+MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
+                   const MergeOptions& options = {});
+
+}  // namespace mspipe::campaign

@@ -122,6 +122,16 @@ std::uint64_t CollectorStorage::append(const Record& r) {
 
 void CollectorStorage::sync() {
   if (!finished_) journal_->sync();
+  last_sync_ = std::chrono::steady_clock::now();
+}
+
+bool CollectorStorage::sync_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (finished_ || synced_count() == appended_count() ||
+      std::chrono::duration<double>(now - last_sync_).count() < options_.flush_interval_s)
+    return false;
+  sync();
+  return true;
 }
 
 void CollectorStorage::commit_shard() {

@@ -14,8 +14,9 @@
 //   - append() only encodes the record into memory. Nothing is promised yet.
 //   - sync() writes the buffered frames and fdatasync()s the segment. Every record
 //     appended before it is then durable: synced_count() >= its ticket. The collector
-//     calls sync() at least once per flush interval and acknowledges (counts done, tells
-//     the task farm, logs) only records whose ticket is covered.
+//     calls sync_if_due() in its loop (a sync at least once per flush interval, 1 s by
+//     default) and acknowledges (counts done, tells the task farm, logs) only records
+//     whose ticket is covered.
 //   - When a segment holds shard_size records, append() syncs it, writes shard k whole
 //     (under .tmp, renamed when closed, then the file and the folder fsync'ed), creates
 //     segment k + 1 (header under .tmp, fsync'ed, renamed) and deletes segment k.
@@ -51,6 +52,7 @@
 //      the differences.
 // Which VEs still need work is rebuild()'s answer (state.hpp), read before or after
 // opening the storage: it reads shards and segments without changing anything.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -65,6 +67,7 @@ namespace mspipe::campaign {
 struct StorageOptions {
   std::int64_t collector = 0;
   std::int64_t shard_size = 1000;  // records per shard (and per journal segment)
+  double flush_interval_s = 1.0;   // sync_if_due() syncs when this much time has passed
 };
 
 // What reopening found and did.
@@ -88,6 +91,9 @@ class CollectorStorage {
   std::uint64_t append(const Record& r);
   // Makes every appended record durable.
   void sync();
+  // Syncs when flush_interval_s has passed since the last sync (or the start) and records
+  // are waiting; returns whether it did. The collector calls it from its loop.
+  bool sync_if_due();
   std::uint64_t appended_count() const { return base_ + journal_->appended_count() - carried_; }
   // Records with ticket <= synced_count() are durable.
   std::uint64_t synced_count() const { return base_ + journal_->synced_count() - carried_; }
@@ -112,6 +118,7 @@ class CollectorStorage {
   std::uint64_t carried_ = 0;  // records copied into the live segment on reopen (no tickets)
   std::int64_t shards_committed_ = 0;
   bool finished_ = false;
+  std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
   Recovery recovery_;
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
 #include "campaign/bytes.hpp"
 #include "core/errors.hpp"
@@ -211,7 +212,8 @@ Journal::Journal(Journal&& o) noexcept
       fd_(o.fd_),
       buffer_(std::move(o.buffer_)),
       appended_(o.appended_),
-      synced_(o.synced_) {
+      synced_(o.synced_),
+      failed_(o.failed_) {
   o.fd_ = -1;
 }
 
@@ -225,6 +227,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
     buffer_ = std::move(o.buffer_);
     appended_ = o.appended_;
     synced_ = o.synced_;
+    failed_ = o.failed_;
     o.fd_ = -1;
   }
   return *this;
@@ -235,6 +238,8 @@ Journal::~Journal() {
 }
 
 std::uint64_t Journal::append(const Record& r) {
+  if (failed_)
+    throw std::logic_error(path_.string() + ": campaign journal used after a failed sync");
   scratch_.clear();
   encode(r, layout_, scratch_);
   put_frame(buffer_, kRecordMagic, scratch_);
@@ -242,10 +247,14 @@ std::uint64_t Journal::append(const Record& r) {
 }
 
 void Journal::sync() {
+  if (failed_)
+    throw std::logic_error(path_.string() + ": campaign journal used after a failed sync");
   if (synced_ == appended_) return;
+  failed_ = true;
   write_fully(fd_, path_, buffer_.data(), buffer_.size());
   buffer_.clear();
   if (::fdatasync(fd_) != 0) fail_errno(path_, "cannot sync campaign journal");
+  failed_ = false;
   synced_ = appended_;
 }
 

@@ -60,7 +60,9 @@ class Journal {
   // Buffers one record; returns its ticket, the number of records appended so far
   // through this object. The record is durable once synced_count() >= ticket.
   std::uint64_t append(const Record& r);
-  // Writes the buffered frames and fdatasync()s the file.
+  // Writes the buffered frames and fdatasync()s the file. After a failed sync the
+  // journal takes nothing more (what reached the file is unknown); reopening it replays
+  // what is whole.
   void sync();
   std::uint64_t appended_count() const { return appended_; }
   std::uint64_t synced_count() const { return synced_; }
@@ -76,6 +78,7 @@ class Journal {
   std::vector<char> buffer_;
   std::vector<char> scratch_;
   std::uint64_t appended_ = 0, synced_ = 0;
+  bool failed_ = false;
 };
 
 // fsync()s a folder so that a rename or a new file in it survives a system crash.

@@ -51,7 +51,7 @@ MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path
     refuse(dir, "duplicated ids, recorded by more than one collector: " + id_list(shared));
   const auto winners = select_winners(std::move(scan.candidates), options.max_attempts);
 
-  if (options.first_id || options.count) {
+  if (options.count) {
     const std::int64_t first = options.first_id.value_or(0), count = options.count.value_or(0);
     std::vector<std::int64_t> missing, outside;
     std::size_t w = 0;

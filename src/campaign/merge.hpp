@@ -9,7 +9,8 @@
 namespace mspipe::campaign {
 
 struct MergeOptions {
-  // The ids the campaign must hold: [first_id, first_id + count). Without it, any set.
+  // The ids the campaign must hold: [first_id, first_id + count) (first_id 0 unless
+  // given). Without count, any set of ids is merged.
   std::optional<std::int64_t> first_id, count;
   std::int32_t max_attempts = 3;
 };

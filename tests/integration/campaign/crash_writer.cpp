@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   const auto id = test_campaign::crash_identity();
 
   const auto state = campaign::rebuild(dir, {.max_attempts = 3, .expect = &id});
-  campaign::CollectorStorage storage(dir, id, {.collector = 0, .shard_size = shard_size});
+  campaign::CollectorStorage storage(
+      dir, id, {.collector = 0, .shard_size = shard_size, .flush_interval_s = 0.005});
   std::deque<std::pair<std::int64_t, std::int32_t>> work;  // (id, attempt)
   for (std::int64_t v = 0; v < count; ++v) {
     const auto* e = state.find(v);
@@ -48,8 +49,6 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   };
   std::uniform_int_distribution<int> pause_us(0, 1000), coin(0, 7);
-  auto last_sync = std::chrono::steady_clock::now();
-  const auto flush_interval = std::chrono::milliseconds(5);
   while (!work.empty()) {
     const auto [v, attempt] = work.front();
     work.pop_front();
@@ -58,10 +57,7 @@ int main(int argc, char** argv) {
         v, id, interrupt ? campaign::Status::interrupted : campaign::Status::converged, attempt);
     unacked.emplace_back(storage.append(r), r);
     if (interrupt) work.emplace_back(v, attempt + 1);
-    if (std::chrono::steady_clock::now() - last_sync >= flush_interval || coin(rng) == 0) {
-      storage.sync();
-      last_sync = std::chrono::steady_clock::now();
-    }
+    if (!storage.sync_if_due() && coin(rng) == 0) storage.sync();
     acknowledge();
     std::this_thread::sleep_for(std::chrono::microseconds(pause_us(rng)));
   }

@@ -42,6 +42,20 @@ TEST(CollectorStorage, TicketsAreDurableAfterSync) {
   EXPECT_EQ(campaign::rebuild(dir).done, (std::vector<std::int64_t>{5, 6}));
 }
 
+TEST(CollectorStorage, SyncIfDueSyncsOnlyAfterTheFlushInterval) {
+  const auto dir = test_campaign::fresh_dir();
+  const auto id = test_campaign::identity();
+  CollectorStorage hourly(dir, id, {.collector = 0, .shard_size = 100, .flush_interval_s = 3600});
+  hourly.append(test_campaign::record(1, id));
+  EXPECT_FALSE(hourly.sync_if_due());
+  EXPECT_EQ(hourly.synced_count(), 0u);
+  CollectorStorage always(dir, id, {.collector = 1, .shard_size = 100, .flush_interval_s = 0});
+  EXPECT_FALSE(always.sync_if_due());  // nothing waiting
+  always.append(test_campaign::record(2, id));
+  EXPECT_TRUE(always.sync_if_due());
+  EXPECT_EQ(always.synced_count(), 1u);
+}
+
 TEST(CollectorStorage, FullShardsAreCommittedAndTheirSegmentsDeleted) {
   const auto dir = test_campaign::fresh_dir();
   const auto id = test_campaign::identity();

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -44,25 +45,72 @@ void put_frame(std::vector<char>& out, std::uint32_t magic, std::span<const char
   bytes::put(out, payload.data(), payload.size());
 }
 
+// Reads a file front to back through one reused window, so that a replay touches no more
+// fresh memory than its longest frame (on a VM, faulting in a whole 100 MB journal cost
+// more than its CRC).
+class FileWindow {
+ public:
+  explicit FileWindow(const std::filesystem::path& path) : in_(path, std::ios::binary) {
+    std::error_code ec;
+    size_ = std::filesystem::file_size(path, ec);
+    if (!in_ || ec) fail(path, "cannot open campaign journal");
+  }
+  std::uint64_t size() const { return size_; }
+  // The bytes [at, at + n), or nothing when the file ends (or cannot be read) before.
+  // `at` never moves backwards; an earlier span is invalid after the next call.
+  std::optional<std::span<const char>> get(std::uint64_t at, std::size_t n) {
+    if (at + n > size_) return std::nullopt;
+    if (at + n > start_ + filled_) {
+      if (at >= start_ && at <= start_ + filled_) {
+        const std::size_t keep = std::size_t(start_ + filled_ - at);
+        if (keep > 0) std::memmove(buf_.data(), buf_.data() + (at - start_), keep);
+        filled_ = keep;
+      } else {
+        filled_ = 0;
+        in_.clear();
+        in_.seekg(std::streamoff(at));
+      }
+      start_ = at;
+      buf_.resize(std::max(buf_.size(), std::max(n, kChunk)));
+      in_.read(buf_.data() + filled_, std::streamsize(buf_.size() - filled_));
+      filled_ += std::size_t(in_.gcount());
+      in_.clear();
+      if (filled_ < n) return std::nullopt;
+    }
+    return std::span<const char>(buf_.data() + (at - start_), n);
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 22;
+  std::ifstream in_;
+  std::uint64_t size_ = 0, start_ = 0;
+  std::size_t filled_ = 0;
+  std::vector<char> buf_;
+};
+
 // The payload of the frame at `at`, or an empty optional with `why` set.
-std::optional<std::span<const char>> frame_at(std::span<const char> file, std::size_t at,
+std::optional<std::span<const char>> frame_at(FileWindow& file, std::uint64_t at,
                                               std::uint32_t magic, std::string& why) {
-  bytes::Reader in{file.subspan(at)};
-  std::uint32_t m = 0, n = 0, crc = 0;
-  if (!in.get(m) || !in.get(n) || !in.get(crc)) {
+  const auto head = file.get(at, kFrameHead);
+  if (!head) {
     why = "torn frame header";
     return std::nullopt;
   }
+  bytes::Reader in{*head};
+  std::uint32_t m = 0, n = 0, crc = 0;
+  in.get(m);
+  in.get(n);
+  in.get(crc);
   if (m != magic || n > kMaxPayload) {
     why = "bad frame magic or length";
     return std::nullopt;
   }
-  if (in.left() < n) {
+  const auto payload = file.get(at + kFrameHead, n);
+  if (!payload) {
     why = "torn frame payload";
     return std::nullopt;
   }
-  const auto payload = file.subspan(at + kFrameHead, n);
-  if (crc_of(payload.data(), n) != crc) {
+  if (crc_of(payload->data(), n) != crc) {
     why = "checksum mismatch";
     return std::nullopt;
   }
@@ -98,17 +146,6 @@ JournalHeader parse_header(const std::filesystem::path& path, std::span<const ch
   return h;
 }
 
-std::vector<char> read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open campaign journal");
-  in.seekg(0, std::ios::end);
-  std::vector<char> data(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (!in) fail(path, "cannot read campaign journal");
-  return data;
-}
-
 void write_fully(int fd, const std::filesystem::path& path, const char* data, std::size_t n) {
   while (n > 0) {
     const ssize_t w = ::write(fd, data, n);
@@ -131,11 +168,11 @@ void sync_directory(const std::filesystem::path& dir) {
   if (rc != 0) fail_errno(dir, "cannot sync folder");
 }
 
-JournalContents read_journal(const std::filesystem::path& path, const Identity* expect) {
-  const auto data = read_all(path);
-  const std::span<const char> file(data);
+JournalContents read_journal(const std::filesystem::path& path, const Identity* expect,
+                             bool ids_only) {
+  FileWindow file(path);
   JournalContents c;
-  c.file_bytes = data.size();
+  c.file_bytes = file.size();
   std::string why;
   const auto head = frame_at(file, 0, kHeaderMagic, why);
   if (!head) fail(path, fmt::format("not a campaign journal, or its header is damaged ({})", why));
@@ -146,11 +183,11 @@ JournalContents read_journal(const std::filesystem::path& path, const Identity* 
       fail(path, "journal of another campaign (journal vs this run: " + diff + ")");
   }
   const RecordLayout layout = layout_of(c.header.identity);
-  std::size_t at = kFrameHead + head->size();
-  while (at < data.size()) {
+  std::uint64_t at = kFrameHead + head->size();
+  while (at < c.file_bytes) {
     const auto payload = frame_at(file, at, kRecordMagic, why);
     if (!payload) break;
-    auto r = decode(*payload, layout);
+    auto r = decode(*payload, layout, !ids_only);
     if (!r) {
       why = "frame is not a record of this campaign's layout";
       break;
@@ -159,7 +196,7 @@ JournalContents read_journal(const std::filesystem::path& path, const Identity* 
     at += kFrameHead + payload->size();
   }
   c.valid_bytes = at;
-  if (at < data.size()) c.stop = fmt::format("{} at byte {}", why, at);
+  if (at < c.file_bytes) c.stop = fmt::format("{} at byte {}", why, at);
   return c;
 }
 

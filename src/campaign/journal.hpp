@@ -41,8 +41,10 @@ struct JournalContents {
 
 // Reads a segment. Throws core::InputError naming the file when it is not a journal (or
 // its header is damaged), is of a newer version, or, when `expect` is given, belongs to
-// another campaign.
-JournalContents read_journal(const std::filesystem::path& path, const Identity* expect = nullptr);
+// another campaign. With `ids_only` the records come without fingerprint and stress
+// (every frame is still checked whole).
+JournalContents read_journal(const std::filesystem::path& path, const Identity* expect = nullptr,
+                             bool ids_only = false);
 
 class Journal {
  public:

@@ -51,7 +51,7 @@ void encode(const Record& r, const RecordLayout& layout, std::vector<char>& out)
   put(out, r.stress.data(), r.stress.size());
 }
 
-std::optional<Record> decode(std::span<const char> data, const RecordLayout& layout) {
+std::optional<Record> decode(std::span<const char> data, const RecordLayout& layout, bool arrays) {
   bytes::Reader in{data};
   Record r;
   std::int8_t status = 0;
@@ -63,9 +63,10 @@ std::optional<Record> decode(std::span<const char> data, const RecordLayout& lay
   if (!s || data.size() != layout.encoded_size(message_bytes)) return std::nullopt;
   r.status = *s;
   r.message.resize(message_bytes);
+  in.get(r.message.data(), message_bytes);
+  if (!arrays) return r;
   r.fingerprint.resize(std::size_t(layout.fingerprint_length));
   r.stress.resize(std::size_t(layout.points) * 6);
-  in.get(r.message.data(), message_bytes);
   in.get(r.fingerprint.data(), r.fingerprint.size());
   in.get(r.stress.data(), r.stress.size());
   return r;

@@ -50,8 +50,9 @@ struct RecordLayout {
 // not have the layout's sizes.
 void encode(const Record& r, const RecordLayout& layout, std::vector<char>& out);
 // Decodes one record; std::nullopt when the bytes are not a record of this layout
-// (wrong length, unknown status).
-std::optional<Record> decode(std::span<const char> bytes, const RecordLayout& layout);
+// (wrong length, unknown status). Without `arrays`, fingerprint and stress stay empty.
+std::optional<Record> decode(std::span<const char> bytes, const RecordLayout& layout,
+                             bool arrays = true);
 
 // Rows <-> records (the HDF5 files store columns).
 void append_row(io::CampaignColumns& rows, const Record& r);

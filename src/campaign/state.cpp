@@ -79,7 +79,7 @@ FolderScan scan_folder(const std::filesystem::path& dir, bool keep_rows, const I
       if (keep_rows) rows = std::move(f.rows);
       ++scan.shards;
     } else {
-      auto c = read_journal(part.path);
+      auto c = read_journal(part.path, nullptr, !keep_rows);
       check_identity(scan, part.path, c.header.identity);
       for (std::size_t i = 0; i < c.records.size(); ++i) {
         const auto& r = c.records[i];

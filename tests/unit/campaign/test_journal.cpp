@@ -76,6 +76,29 @@ TEST(CampaignJournal, ReplayStopsAtATornTailAndReopenCutsItSoLaterAppendsAreSeen
   EXPECT_TRUE(c.stop.empty());
 }
 
+TEST(CampaignJournal, AJournalLongerThanTheReadWindowReplaysWhole) {
+  const auto dir = test_campaign::fresh_dir();
+  const auto id = test_campaign::identity(256, 21);  // 2.1 kB records: 3000 are 6.3 MB
+  const auto path = dir / "journal_0_0.log";
+  {
+    auto j = Journal::create(path, JournalHeader{id, 0, 0});
+    for (int i = 0; i < 3000; ++i)
+      j.append(test_campaign::record(i, id, campaign::Status::failed, 1));
+    j.sync();
+  }
+  auto c = campaign::read_journal(path);
+  ASSERT_EQ(c.records.size(), 3000u);
+  for (int i = 0; i < 3000; i += 7)
+    EXPECT_EQ(c.records[std::size_t(i)], test_campaign::record(i, id, campaign::Status::failed, 1));
+  const auto ids = campaign::read_journal(path, &id, true);
+  ASSERT_EQ(ids.records.size(), 3000u);
+  EXPECT_EQ(ids.records[2999].ve_id, 2999);
+  EXPECT_EQ(ids.records[2999].message, "solver diverged in VE 2999");
+  EXPECT_TRUE(ids.records[2999].fingerprint.empty());
+  fs::resize_file(path, fs::file_size(path) - 100);
+  EXPECT_EQ(campaign::read_journal(path).records.size(), 2999u);
+}
+
 TEST(CampaignJournal, ACorruptFrameEndsTheReplayThere) {
   const auto dir = test_campaign::fresh_dir();
   const auto id = test_campaign::identity();

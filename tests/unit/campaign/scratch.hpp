@@ -1,6 +1,6 @@
 #pragma once
-// A folder of its own for each test, under build/<preset>/test_scratch/test_campaign/,
-// emptied when the test starts; the message of an expected InputError.
+// A folder of its own for each test (support/scratch_dir.hpp), emptied when the test
+// starts; the message of an expected InputError.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,16 +8,14 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace mspipe::test_campaign {
 
 inline std::filesystem::path fresh_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const auto dir =
-      std::filesystem::path(MSPIPE_CAMPAIGN_SCRATCH) / info->test_suite_name() / info->name();
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return test_scratch::fresh_scratch_dir(std::string("campaign_") + info->test_suite_name() + "_" +
+                                         info->name());
 }
 
 // The message of the core::InputError that fn() throws; empty when it throws none.

@@ -73,8 +73,10 @@ MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path
 
   const RecordLayout layout = layout_of(*scan.identity);
   io::CampaignColumns rows;
+  rows.fingerprint.reserve(winners.size() * std::size_t(layout.fingerprint_length));
+  rows.stress.reserve(winners.size() * std::size_t(layout.points) * 6);
   for (const auto& c : winners) {
-    append_row(rows, row(scan.rows[c.source], c.row, layout));
+    copy_row(scan.rows[c.source], c.row, rows, layout);
     ++summary.per_status[std::size_t(c.status)];
   }
   summary.rows = rows.size();

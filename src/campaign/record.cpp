@@ -102,4 +102,25 @@ Record row(const io::CampaignColumns& rows, std::size_t i, const RecordLayout& l
   return r;
 }
 
+void copy_row(const io::CampaignColumns& from, std::size_t i, io::CampaignColumns& to,
+              const RecordLayout& layout) {
+  const auto L = std::size_t(layout.fingerprint_length);
+  const auto S = std::size_t(layout.points) * 6;
+  const auto slice = [i](const auto& v, std::size_t n) {
+    return std::pair(v.begin() + std::ptrdiff_t(i * n), v.begin() + std::ptrdiff_t((i + 1) * n));
+  };
+  to.ve_id.push_back(from.ve_id[i]);
+  to.status.push_back(from.status[i]);
+  to.attempts.push_back(from.attempts[i]);
+  to.iterations.push_back(from.iterations[i]);
+  to.wall_s.push_back(from.wall_s[i]);
+  const auto [f0, f1] = slice(from.fingerprint, L);
+  to.fingerprint.insert(to.fingerprint.end(), f0, f1);
+  const auto [s0, s1] = slice(from.stress, S);
+  to.stress.insert(to.stress.end(), s0, s1);
+  to.message.insert(to.message.end(), from.message.begin() + from.message_offset[i],
+                    from.message.begin() + from.message_offset[i + 1]);
+  to.message_offset.push_back(std::int64_t(to.message.size()));
+}
+
 }  // namespace mspipe::campaign

@@ -57,5 +57,8 @@ std::optional<Record> decode(std::span<const char> bytes, const RecordLayout& la
 // Rows <-> records (the HDF5 files store columns).
 void append_row(io::CampaignColumns& rows, const Record& r);
 Record row(const io::CampaignColumns& rows, std::size_t i, const RecordLayout& layout);
+// Appends row i of `from` to `to` without going through a Record.
+void copy_row(const io::CampaignColumns& from, std::size_t i, io::CampaignColumns& to,
+              const RecordLayout& layout);
 
 }  // namespace mspipe::campaign

@@ -1,4 +1,5 @@
 #include "core/comm.hpp"
+#include "core/mpi_finalize.hpp"
 
 #include <fmt/format.h>
 
@@ -139,6 +140,19 @@ std::size_t Comm::received_piece(const MPI_Status& s, MPI_Datatype type, int exp
                                         "into a buffer of exactly its size ({} elements here)",
                                         max_count_, s.MPI_SOURCE, total));
   return static_cast<std::size_t>(n);
+}
+
+namespace {
+int run_finalize_hook(MPI_Comm, int, void* fn, void*) {
+  reinterpret_cast<void (*)()>(fn)();
+  return MPI_SUCCESS;
+}
+}  // namespace
+
+void at_mpi_finalize(void (*fn)()) {
+  int key = MPI_KEYVAL_INVALID;
+  MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, run_finalize_hook, &key, nullptr);
+  MPI_Comm_set_attr(MPI_COMM_SELF, key, reinterpret_cast<void*>(fn));
 }
 
 MpiSession::MpiSession(int& argc, char**& argv) {

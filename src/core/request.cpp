@@ -10,8 +10,8 @@ namespace mspipe::core {
 int checked_count(std::size_t n, std::string_view operation, std::size_t limit) {
   if (limit > max_mpi_count) limit = max_mpi_count;
   if (n > limit)
-    throw std::length_error(
-        fmt::format("{}: count {} exceeds the largest count of one MPI call ({})", operation, n, limit));
+    throw std::length_error(fmt::format(
+        "{}: count {} exceeds the largest count of one MPI call ({})", operation, n, limit));
   return static_cast<int>(n);
 }
 
@@ -25,7 +25,9 @@ bool finalized() {
 
 // ---- Request ---------------------------------------------------------------------------
 
-Request::~Request() { complete(); }
+Request::~Request() {
+  complete();
+}
 
 Request::Request(Request&& o) noexcept
     : req_(std::exchange(o.req_, MPI_REQUEST_NULL)), kind_(o.kind_), type_(o.type_) {}
@@ -79,7 +81,9 @@ void Request::wait_all(std::span<Request> requests) {
 
 // ---- Message ---------------------------------------------------------------------------
 
-Message::~Message() { drop(); }
+Message::~Message() {
+  drop();
+}
 
 Message::Message(Message&& o) noexcept
     : msg_(std::exchange(o.msg_, MPI_MESSAGE_NULL)), status_(o.status_), max_count_(o.max_count_) {}
@@ -100,14 +104,17 @@ std::size_t Message::elements(MPI_Datatype type, std::size_t size) const {
   if (n == MPI_UNDEFINED || n < 0) {
     MPI_Count bytes = 0;
     MPI_Get_elements_x(&status_, MPI_BYTE, &bytes);
-    throw std::length_error(fmt::format("MPI_Mrecv: a message of {} bytes from rank {} is not a whole number "
-                                        "of {}-byte elements", bytes, source(), size));
+    throw std::length_error(
+        fmt::format("MPI_Mrecv: a message of {} bytes from rank {} is not a whole number "
+                    "of {}-byte elements",
+                    bytes, source(), size));
   }
   return static_cast<std::size_t>(n);
 }
 
 void Message::receive(void* data, std::size_t n, MPI_Datatype type) {
-  if (msg_ == MPI_MESSAGE_NULL) throw std::logic_error("MPI_Mrecv: the message was already received");
+  if (msg_ == MPI_MESSAGE_NULL)
+    throw std::logic_error("MPI_Mrecv: the message was already received");
   const int count = checked_count(n, "MPI_Mrecv", max_count_);
   MPI_Mrecv(data, count, type, &msg_, MPI_STATUS_IGNORE);
 }

@@ -59,7 +59,8 @@ std::vector<std::string> gather_text(const std::string& text, int rank, int size
   int total = 0;
   for (int r = 0; r < size; ++r) displs[r] = total, total += lens[r];
   std::string all(rank == 0 ? static_cast<std::size_t>(total) : 0, '\0');
-  MPI_Gatherv(text.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Gatherv(text.data(), len, MPI_CHAR, all.data(), lens.data(), displs.data(), MPI_CHAR, 0,
+              MPI_COMM_WORLD);
   std::vector<std::string> out(rank == 0 ? static_cast<std::size_t>(size) : 0);
   for (int r = 0; rank == 0 && r < size; ++r) out[r] = all.substr(displs[r], lens[r]);
   return out;
@@ -84,10 +85,11 @@ void report(const std::vector<std::string>& details, const std::vector<std::stri
   for (const auto& [name, ranks] : ranks_of) {
     std::string list;
     for (int r : ranks) list += (list.empty() ? "" : ", ") + std::to_string(r);
-    printf("[  FAILED  ] %s on rank%s %s\n", name.c_str(), ranks.size() > 1 ? "s" : "", list.c_str());
+    printf("[  FAILED  ] %s on rank%s %s\n", name.c_str(), ranks.size() > 1 ? "s" : "",
+           list.c_str());
   }
-  printf("[   MPI    ] %zu test%s failed on %zu of %d ranks\n", ranks_of.size(), ranks_of.size() == 1 ? "" : "s",
-         failing_ranks.size(), size);
+  printf("[   MPI    ] %zu test%s failed on %zu of %d ranks\n", ranks_of.size(),
+         ranks_of.size() == 1 ? "" : "s", failing_ranks.size(), size);
 }
 
 }  // namespace
@@ -109,7 +111,8 @@ int main(int argc, char** argv) {
   const auto details = gather_text(recorder->details(), rank, size);
   const auto failed_tests = gather_text(recorder->failed_tests(), rank, size);
   const auto* unit = testing::UnitTest::GetInstance();
-  const bool ran = unit->successful_test_count() + unit->failed_test_count() > 0;  // not --gtest_list_tests
+  const bool ran =
+      unit->successful_test_count() + unit->failed_test_count() > 0;  // not --gtest_list_tests
   if (rank == 0 && ran) report(details, failed_tests);
   fflush(stdout);
   int global = 0;

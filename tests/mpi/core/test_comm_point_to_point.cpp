@@ -16,9 +16,15 @@
 using namespace mspipe::core;
 
 namespace {
-Comm world() { return Comm(MPI_COMM_WORLD); }  // tests stand in for the driver
-int right(const Comm& c) { return (c.rank() + 1) % c.size(); }
-int left(const Comm& c) { return (c.rank() + c.size() - 1) % c.size(); }
+Comm world() {
+  return Comm(MPI_COMM_WORLD);
+}  // tests stand in for the driver
+int right(const Comm& c) {
+  return (c.rank() + 1) % c.size();
+}
+int left(const Comm& c) {
+  return (c.rank() + c.size() - 1) % c.size();
+}
 
 // The bytes rank r sends in the manager test: 3r + 1 of them, each (r + i) mod 256.
 std::vector<std::byte> payload(int r) {

@@ -76,23 +76,21 @@ FieldResponse MaterialField::evaluate(const core::Comm& comm, std::size_t total,
   }
   FieldResponse r;
   r.ok = comm.sum(failed) == 0;
-  comm.allreduce_inplace(std::span<double>(P_sum.data(), 9), MPI_SUM);
-  comm.allreduce_inplace(std::span<double>(C_sum.data(), 81), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(P_sum.data(), 9), core::ReduceOp::sum);
+  comm.allreduce_inplace(std::span<double>(C_sum.data(), 81), core::ReduceOp::sum);
   r.P_av = unflat(P_sum / double(total));
   r.C_vol_avg = C_sum / double(total);
   // Stiffest and softest tangent over all ranks (lowest rank wins ties, as MPI_MAXLOC).
-  auto pick = [&](double value, std::size_t idx, MPI_Op op) {
-    struct { double v; int r; } in{value, comm.rank()}, out{};
-    MPI_Allreduce(&in, &out, 1, MPI_DOUBLE_INT, op, comm.get());
+  auto pick = [&](core::ValueRank where, std::size_t idx) {
     T4 t = T4::Zero();
-    if (n > 0 && comm.rank() == out.r) t = Eigen::Map<const T4>(&dPdF_[81 * idx]);
-    MPI_Bcast(t.data(), 81, MPI_DOUBLE, out.r, comm.get());
+    if (n > 0 && comm.rank() == where.rank) t = Eigen::Map<const T4>(&dPdF_[81 * idx]);
+    comm.bcast(std::span<double>(t.data(), 81), where.rank);
     return t;
   };
   const double vmax = n > 0 ? norm_max : -1.0;
   const double vmin = n > 0 ? norm_min : std::numeric_limits<double>::max();
-  const T4 C_max = pick(vmax, i_max, MPI_MAXLOC);
-  const T4 C_min = pick(vmin, i_min, MPI_MINLOC);
+  const T4 C_max = pick(comm.maxloc(vmax), i_max);
+  const T4 C_min = pick(comm.minloc(vmin), i_min);
   r.C_min_max_avg = 0.5 * (C_max + C_min);
   return r;
 }

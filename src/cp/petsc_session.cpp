@@ -1,18 +1,18 @@
 #include "cp/petsc_session.hpp"
 
-#include <mpi.h>
 #include <petscsys.h>
 
 #include <stdexcept>
 
+#include "core/mpi_finalize.hpp"
+
 namespace mspipe::cp {
 
 namespace {
-int finalize_petsc(MPI_Comm, int, void*, void*) {
+void finalize_petsc() {
   PetscBool finalized = PETSC_FALSE;
   PetscFinalized(&finalized);
   if (!finalized) PetscFinalize();
-  return MPI_SUCCESS;
 }
 }  // namespace
 
@@ -23,9 +23,7 @@ void ensure_petsc() {
   // mspipe handles its own signals and floating-point environment.
   PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   if (PetscInitializeNoArguments() != 0) throw std::runtime_error("PetscInitialize failed");
-  int key = MPI_KEYVAL_INVALID;
-  MPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, finalize_petsc, &key, nullptr);
-  MPI_Comm_set_attr(MPI_COMM_SELF, key, nullptr);
+  core::at_mpi_finalize(finalize_petsc);
 }
 
 }  // namespace mspipe::cp

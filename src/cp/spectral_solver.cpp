@@ -75,9 +75,9 @@ struct SpectralSolver::Impl {
   bool solve();
   IncrementResult averages(int increment, double time) const;
 
-  core::Comm comm;
+  FourierGrid grid;  // owns the solver's one duplicate of the communicator
+  const core::Comm& comm = grid.comm();
   SolverNumerics num;
-  FourierGrid grid;
   std::unique_ptr<MaterialField> field;
   std::size_t n = 0, total = 0;
   Vec x = nullptr, r = nullptr;
@@ -95,7 +95,7 @@ struct SpectralSolver::Impl {
 };
 
 SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNumerics nm)
-    : comm(c.dup()), num(std::move(nm)), grid(comm, g.cells, g.size) {
+    : grid(c, g.cells, g.size), num(std::move(nm)) {
   ensure_petsc();
   n = grid.local_cells();
   total = grid.total_cells();
@@ -182,7 +182,7 @@ SpectralSolver::Impl::~Impl() {
 Mat3 SpectralSolver::Impl::field_mean(const double* a) const {
   Vec9 s = Vec9::Zero();
   for (std::size_t i = 0; i < n; ++i) s += Eigen::Map<const Vec9>(a + 9 * i);
-  comm.allreduce_inplace(std::span<double>(s.data(), 9), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(s.data(), 9), core::ReduceOp::sum);
   return unflat(s / double(total));
 }
 
@@ -364,7 +364,7 @@ IncrementResult SpectralSolver::Impl::averages(int increment, double time) const
     s.segment<9>(9) += flat(Pi);
     s.segment<9>(18) += flat(sym);
   }
-  comm.allreduce_inplace(std::span<double>(s.data(), 27), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(s.data(), 27), core::ReduceOp::sum);
   s /= double(total);
   res.F_avg = unflat(s.segment<9>(0));
   res.P_avg = unflat(s.segment<9>(9));

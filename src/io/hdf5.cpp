@@ -349,7 +349,7 @@ File File::make(const std::filesystem::path& path, const core::Comm* comm, bool 
   f.info_->name = path.string();
   f.info_->parallel = comm != nullptr;
   f.info_->rank = comm ? comm->rank() : 0;
-  f.comm_ = comm;
+  if (comm) f.comm_ = comm->dup();
   f.created_ = create;
   f.final_path_ = path;
   f.open_path_ = create ? std::filesystem::path(path.string() + ".tmp") : path;
@@ -382,7 +382,7 @@ File::File(File&& o) noexcept
       final_path_(std::move(o.final_path_)),
       open_path_(std::move(o.open_path_)),
       created_(o.created_),
-      comm_(o.comm_) {
+      comm_(std::move(o.comm_)) {
   o.created_ = false;
 }
 
@@ -395,7 +395,7 @@ File& File::operator=(File&& o) noexcept {
     final_path_ = std::move(o.final_path_);
     open_path_ = std::move(o.open_path_);
     created_ = o.created_;
-    comm_ = o.comm_;
+    comm_ = std::move(o.comm_);
     o.created_ = false;
   }
   return *this;
@@ -414,24 +414,22 @@ void File::commit() {
   std::optional<std::string> err;
   if (!closed) err = core::format_error(final_path_.string(), "cannot close HDF5 file (objects still open?)");
   if (created_) {
-    if (comm_) {
-      comm_->barrier();
-    }
-    if (!err && (!comm_ || comm_->rank() == 0)) {
+    if (!comm_.is_null()) comm_.barrier();
+    if (!err && (comm_.is_null() || comm_.rank() == 0)) {
       std::error_code ec;
       std::filesystem::rename(open_path_, final_path_, ec);
       if (ec) err = core::format_error(final_path_.string(), "cannot rename from .tmp: " + ec.message());
     }
     created_ = false;
   }
-  if (comm_) core::raise_if_any(*comm_, err, core::ExitCode::input);
+  if (!comm_.is_null()) core::raise_if_any(comm_, err, core::ExitCode::input);
   else if (err) throw core::InputError(*err);
 }
 
 void File::discard() noexcept {
   root_ = Group(info_, Handle(), "/", "group");
   file_.reset();
-  if (created_ && (!comm_ || comm_->rank() == 0)) {
+  if (created_ && (comm_.is_null() || comm_.rank() == 0)) {
     std::error_code ec;
     std::filesystem::remove(open_path_, ec);
   }

@@ -22,9 +22,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace mspipe::core {
-class Comm;
-}
+#include "core/comm.hpp"
 
 namespace mspipe::io::h5 {
 
@@ -233,7 +231,7 @@ class File {
   Group root_{nullptr, Handle(), "/", "group"};
   std::filesystem::path final_path_, open_path_;
   bool created_ = false;
-  const core::Comm* comm_ = nullptr;
+  core::Comm comm_;  // a duplicate for parallel files (commit() is collective); null otherwise
 };
 
 // Switches off HDF5's automatic error printing (once per process); called by File.

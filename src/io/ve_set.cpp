@@ -23,7 +23,7 @@ hsize_t cube(int d) { return hsize_t(d) * hsize_t(d) * hsize_t(d); }
 // ---- writer ----------------------------------------------------------------------------
 
 struct VeSetWriter::Impl {
-  const core::Comm& comm;
+  core::Comm comm;  // a duplicate: the writer outlives its constructor call
   VeSetHeader header;
   h5::File file;
   std::optional<h5::Dataset> euler, grain_id, id, grain_count, grain_offset;
@@ -35,7 +35,7 @@ struct VeSetWriter::Impl {
   std::vector<std::int32_t> gid_buf;
 
   Impl(const std::filesystem::path& path, const VeSetHeader& h, const core::Comm& c)
-      : comm(c), header(h), file(h5::File::create(path, c)) {}
+      : comm(c.dup()), header(h), file(h5::File::create(path, c)) {}
 };
 
 VeSetWriter::VeSetWriter(const std::filesystem::path& path, const VeSetHeader& header,

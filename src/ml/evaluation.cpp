@@ -48,7 +48,7 @@ EvalResult evaluate(Vae& model, const VeSource& source, const std::vector<std::i
         s[5] += 1, s[6] += v, s[7] += v * v;
       }
   }
-  comm.allreduce_inplace(std::span<double>(s), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(s), core::ReduceOp::sum);
   if (was_training) model->train();
   EvalResult r;
   r.count = static_cast<std::int64_t>(s[0]);

@@ -1,7 +1,6 @@
 #include "ml/gradient_allreduce.hpp"
 
 #include <chrono>
-#include <climits>
 
 #include "ml/nccl_communicator.hpp"
 
@@ -11,20 +10,9 @@
 
 namespace mspipe::ml {
 
-namespace {
-// MPI counts are int: reduce very large buffers in pieces.
-constexpr std::int64_t kMaxChunk = std::int64_t(1) << 30;
-
-void mpi_bcast_bytes(void* data, std::int64_t bytes, MPI_Comm comm) {
-  auto* p = static_cast<char*>(data);
-  for (std::int64_t off = 0; off < bytes; off += kMaxChunk)
-    MPI_Bcast(p + off, static_cast<int>(std::min(kMaxChunk, bytes - off)), MPI_BYTE, 0, comm);
-}
-}  // namespace
-
 GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& model, int extra,
                                      Method method)
-    : comm_(comm), extra_(extra) {
+    : comm_(comm.dup()), extra_(extra) {
   params_ = model.parameters();
   all_buffers_ = model.buffers();
   for (const auto& b : all_buffers_)
@@ -47,7 +35,7 @@ GradientAllReduce::GradientAllReduce(const core::Comm& comm, torch::nn::Module& 
     off += p.numel();
   }
 #if MSPIPE_HAVE_NCCL
-  if (device.is_cuda()) nccl_ = std::make_shared<NcclCommunicator>(comm_.get());
+  if (device.is_cuda()) nccl_ = std::make_shared<NcclCommunicator>(comm_);
 #else
   TORCH_CHECK(!device.is_cuda(), "this build has no NCCL: CUDA training needs MSPIPE_HAVE_NCCL");
 #endif
@@ -65,7 +53,7 @@ void GradientAllReduce::broadcast_parameters() {
   torch::NoGradGuard no_grad;
   auto bcast = [&](torch::Tensor& t) {
     auto host = t.to(torch::kCPU).contiguous();
-    mpi_bcast_bytes(host.data_ptr(), host.numel() * static_cast<std::int64_t>(host.element_size()), comm_.get());
+    comm_.bcast(std::span<std::byte>(static_cast<std::byte*>(host.data_ptr()), host.nbytes()));
     if (!host.is_same(t)) t.copy_(host);
   };
   for (auto& p : params_) bcast(p);
@@ -105,10 +93,8 @@ void GradientAllReduce::reduce_flat() {
     return;
   }
 #endif
-  auto* p = flat_.data_ptr<float>();
-  for (std::int64_t off = 0; off < n; off += kMaxChunk)
-    MPI_Allreduce(MPI_IN_PLACE, p + off, static_cast<int>(std::min(kMaxChunk, n - off)), MPI_FLOAT, MPI_SUM,
-                  comm_.get());
+  comm_.allreduce_inplace(std::span<float>(flat_.data_ptr<float>(), static_cast<std::size_t>(n)),
+                          core::ReduceOp::sum);
   flat_.narrow(0, 0, averaged).div_(comm_.size());
 }
 

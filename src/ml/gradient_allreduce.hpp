@@ -43,7 +43,7 @@ class GradientAllReduce {
 
  private:
   void reduce_flat();
-  const core::Comm& comm_;
+  core::Comm comm_;  // a duplicate: this object outlives the constructor call
   std::vector<torch::Tensor> params_, stat_buffers_, all_buffers_;
   torch::Tensor flat_, host_extra_;
   std::int64_t grad_numel_ = 0, stat_numel_ = 0;

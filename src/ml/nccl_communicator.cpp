@@ -4,6 +4,8 @@
 #include <cuda_runtime.h>
 #include <nccl.h>
 
+#include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -23,26 +25,18 @@ struct NcclCommunicator::State {
   int device = 0;
 };
 
-int local_rank(MPI_Comm comm) {
-  MPI_Comm node;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int r = 0;
-  MPI_Comm_rank(node, &r);
-  MPI_Comm_free(&node);
-  return r;
-}
+int local_rank(const core::Comm& comm) { return comm.split_shared().rank(); }
 
-NcclCommunicator::NcclCommunicator(MPI_Comm comm) : s_(std::make_unique<State>()) {
-  int rank = 0, size = 0, devices = 0;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+NcclCommunicator::NcclCommunicator(const core::Comm& comm) : s_(std::make_unique<State>()) {
+  const int rank = comm.rank(), size = comm.size();
+  int devices = 0;
   check(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
   if (devices < 1) throw std::runtime_error("NCCL all-reduce: no CUDA device visible");
   s_->device = local_rank(comm) % devices;
   check(cudaSetDevice(s_->device), "cudaSetDevice");
   ncclUniqueId id;
   if (rank == 0) check(ncclGetUniqueId(&id), "ncclGetUniqueId");
-  MPI_Bcast(&id, sizeof(id), MPI_BYTE, 0, comm);
+  comm.bcast(std::span<std::byte>(reinterpret_cast<std::byte*>(&id), sizeof(id)));
   check(ncclCommInitRank(&s_->comm, size, id, rank), "ncclCommInitRank");
 }
 

@@ -3,16 +3,16 @@
 // its node-local rank, rank 0's ncclUniqueId is broadcast over MPI, then ncclCommInitRank.
 // No CUDA or NCCL types in this header: streams travel as void* (a cudaStream_t).
 // Compiled only when MSPIPE_HAVE_NCCL (LibTorch with CUDA and nccl.h found).
-#include <mpi.h>
-
 #include <cstddef>
 #include <memory>
+
+#include "core/comm.hpp"
 
 namespace mspipe::ml {
 
 class NcclCommunicator {
  public:
-  explicit NcclCommunicator(MPI_Comm comm);
+  explicit NcclCommunicator(const core::Comm& comm);  // collective; keeps no reference
   ~NcclCommunicator();
   NcclCommunicator(const NcclCommunicator&) = delete;
   NcclCommunicator& operator=(const NcclCommunicator&) = delete;
@@ -28,6 +28,6 @@ class NcclCommunicator {
 
 // The CUDA device for this rank: its rank among the ranks of its node, modulo the number
 // of visible devices.
-int local_rank(MPI_Comm comm);
+int local_rank(const core::Comm& comm);
 
 }  // namespace mspipe::ml

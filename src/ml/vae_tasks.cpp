@@ -10,6 +10,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/partition.hpp"
 #include "core/progress.hpp"
 #include "io/hdf5.hpp"
 #include "io/vti.hpp"
@@ -28,8 +29,8 @@ constexpr std::int64_t kFingerprintSchemaVersion = 1;
 // Rows [first, first + n) of `total` that rank r of `comm` owns: contiguous blocks in
 // rank order, so collective writes need no reordering.
 std::pair<std::int64_t, std::int64_t> my_block(const core::Comm& comm, std::int64_t total) {
-  const std::int64_t first = total * comm.rank() / comm.size();
-  return {first, total * (comm.rank() + 1) / comm.size() - first};
+  const auto mine = core::block_range(total, comm.size(), comm.rank());
+  return {mine.begin, mine.size()};
 }
 
 // Every rank loads the model (a shared file system is assumed, as for the VE set).
@@ -143,7 +144,7 @@ SetEvaluation evaluate_set(const core::Comm& comm, const UseOptions& use, const 
     progress.update(b1);
   }
   progress.finish();
-  comm.allreduce_inplace(std::span<double>(channel_sums), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(channel_sums), core::ReduceOp::sum);
   const auto mean_angles = torch::tensor({channel_sums[0] / n, channel_sums[1] / n, channel_sums[2] / n},
                                          torch::kFloat32).view({1, 3, 1, 1, 1});
   for (std::int64_t b0 = 0; b0 < mine; b0 += use.batch) {  // second pass: the input-blind reference
@@ -152,9 +153,9 @@ SetEvaluation evaluate_set(const core::Comm& comm, const UseOptions& use, const 
     const auto v = phi4_per_ve(mean_angles.expand_as(x).contiguous(), x);
     for (std::int64_t i = b0; i < b1; ++i) baseline[first + i] = v[i - b0].item<double>();
   }
-  comm.allreduce_inplace(std::span<double>(phi4), MPI_SUM);
-  comm.allreduce_inplace(std::span<double>(baseline), MPI_SUM);
-  comm.allreduce_inplace(std::span<double>(sums), MPI_SUM);
+  comm.allreduce_inplace(std::span<double>(phi4), core::ReduceOp::sum);
+  comm.allreduce_inplace(std::span<double>(baseline), core::ReduceOp::sum);
+  comm.allreduce_inplace(std::span<double>(sums), core::ReduceOp::sum);
   SetEvaluation e;
   e.model = model->options().architecture();
   e.latent = model->options().latent;

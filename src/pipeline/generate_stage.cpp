@@ -14,6 +14,7 @@
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "core/partition.hpp"
 #include "core/progress.hpp"
 #include "io/ve_set.hpp"
 #include "io/vti.hpp"
@@ -78,12 +79,13 @@ GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   // step appends a contiguous run of rows in id order, whatever the rank count.
   const std::int64_t block = std::max(1, job.block);
   const std::int64_t per_step = block * world.size();
+  const auto mine = core::block_range(per_step, world.size(), world.rank());  // offsets within a step
   double grains = 0, drawn_esd = 0, achieved_esd = 0, faces = 0, aspect = 0, grain_count = 0;
   core::Progress progress("generate", p.count, 10.0);
   std::vector<VolumeElement> buffers(static_cast<std::size_t>(block));  // reused every step
   for (std::int64_t step = 0; step * per_step < p.count; ++step) {
-    const std::int64_t begin = std::min(p.count, step * per_step + world.rank() * block);
-    const std::int64_t end = std::min(p.count, begin + block);
+    const std::int64_t begin = std::min(p.count, step * per_step + mine.begin);
+    const std::int64_t end = std::min(p.count, step * per_step + mine.end);
     const std::span<VolumeElement> ves(buffers.data(), static_cast<std::size_t>(end - begin));
     for (std::int64_t id = begin; id < end; ++id) {
       auto& ve = ves[static_cast<std::size_t>(id - begin)];
@@ -105,7 +107,7 @@ GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   if (writer) writer->commit();
 
   double sums[6] = {grains, drawn_esd, achieved_esd, faces, aspect, grain_count};
-  world.allreduce_inplace(std::span<double>(sums, 6), MPI_SUM);
+  world.allreduce_inplace(std::span<double>(sums, 6), core::ReduceOp::sum);
   GenerateSummary s;
   s.ves = p.count;
   s.grains_per_ve = sums[0] / p.count;

@@ -122,13 +122,9 @@ GridRunOutcome run_on_root(const GridMaterial& grid, const LoadCase& load,
 // Waits for every rank of `comm` without spinning: the waiting ranks sleep between tests
 // of a non-blocking barrier, so the cores stay free for the external program.
 void wait_for_all(const core::Comm& comm) {
-  MPI_Request req;
-  MPI_Ibarrier(comm.get(), &req);
-  int done = 0;
+  auto req = comm.ibarrier();
   auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
-    if (done) return;
+  while (!req.test()) {
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }

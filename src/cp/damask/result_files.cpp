@@ -79,16 +79,9 @@ namespace mspipe::cp {
 void write_fields_vti(const std::filesystem::path& file, const SpectralSolver& solver,
                       const GridMaterial& grid, const core::Comm& comm) {
   // Slabs are in z order across ranks, so gathering in rank order gives x-fastest order.
-  const int local = static_cast<int>(9 * solver.local_cells());
-  const auto counts = comm.allgather(local);
-  std::vector<int> displs(counts.size(), 0);
-  for (std::size_t r = 1; r < counts.size(); ++r) displs[r] = displs[r - 1] + counts[r - 1];
-  const std::size_t total = 9 * grid.material.size();
-  std::vector<double> F(comm.is_root() ? total : 0), P(comm.is_root() ? total : 0);
-  MPI_Gatherv(solver.F_local(), local, MPI_DOUBLE, F.data(), counts.data(), displs.data(),
-              MPI_DOUBLE, 0, comm.get());
-  MPI_Gatherv(solver.P_local(), local, MPI_DOUBLE, P.data(), counts.data(), displs.data(),
-              MPI_DOUBLE, 0, comm.get());
+  const std::size_t local = 9 * solver.local_cells();
+  auto F = comm.gatherv(std::span<const double>(solver.F_local(), local));
+  auto P = comm.gatherv(std::span<const double>(solver.P_local(), local));
   core::collective(comm, core::ExitCode::input, [&] {
     if (!comm.is_root()) return;
     io::vti::ImageData img;

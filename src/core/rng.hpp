@@ -8,17 +8,12 @@
 #include <limits>
 #include <string_view>
 
+#include "core/fnv1a.hpp"
+
 namespace mspipe::core {
 
-// FNV-1a, so that purposes can be named ("grain_sizes", "orientations").
-constexpr std::uint64_t hash_purpose(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+// Purposes are named ("grain_sizes", "orientations") and hashed at compile time.
+constexpr std::uint64_t hash_purpose(std::string_view s) { return fnv1a64(s); }
 
 constexpr std::uint64_t splitmix64(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);

@@ -70,8 +70,11 @@ struct SpectralSolver::Impl {
   Mat3 field_mean(const double* a) const;
 
   // --- increments ---
-  void forward(bool cutback, bool guess, double dt, double dt_old, double t_remaining,
-               const LoadStep& step);
+  // Where an increment starts from: after a cutback, the last converged state again (with
+  // the smaller step); otherwise continuing the last converged increment's rate, or only
+  // the rate the load asks for (the first increment, or a load step that does not estimate).
+  enum class IncrementStart { retry_after_cutback, extrapolate_rate, aim_rate };
+  void forward(IncrementStart start, double dt, double dt_old, double t_remaining, const LoadStep& step);
   bool solve();
   IncrementResult averages(int increment, double time) const;
 
@@ -273,8 +276,10 @@ PetscErrorCode SpectralSolver::Impl::jacobian_mult(Mat Jm, Vec xv, Vec yv) {
   return 0;
 }
 
-void SpectralSolver::Impl::forward(bool cutback, bool guess, double dt_new, double dt_old,
-                                   double t_remaining, const LoadStep& step) {
+void SpectralSolver::Impl::forward(IncrementStart start, double dt_new, double dt_old, double t_remaining,
+                                   const LoadStep& step) {
+  const bool cutback = start == IncrementStart::retry_after_cutback;
+  const bool guess = start == IncrementStart::extrapolate_rate;
   double* F;
   check(VecGetArray(x, &F), "VecGetArray");
   if (cutback) {
@@ -410,7 +415,9 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
         const double t_remaining = step.t + t0 - time;
         time += dt;
         ++fraction;
-        m.forward(cutback, guess, dt, dt_prev, t_remaining, step);
+        using Start = Impl::IncrementStart;
+        m.forward(cutback ? Start::retry_after_cutback : guess ? Start::extrapolate_rate : Start::aim_rate, dt,
+                  dt_prev, t_remaining, step);
         if (!cutback) m.field->forward(m.F_lastInc.data());
         else m.field->restore();
         ok = m.solve();

@@ -7,6 +7,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "io/hdf5.hpp"
+#include "io/schema.hpp"
 
 namespace mspipe::io {
 
@@ -44,8 +45,7 @@ VeSetWriter::VeSetWriter(const std::filesystem::path& path, const VeSetHeader& h
   const auto& root = impl_->file.root();
   const hsize_t n = static_cast<hsize_t>(header.count);
   const hsize_t d = static_cast<hsize_t>(header.size);
-  root.write_attribute("schema", kVeSetSchema);
-  root.write_attribute("schema_version", kVeSetSchemaVersion);
+  write_schema(root, kVeSetSchema, kVeSetSchemaVersion);
   root.write_attribute("lattice", header.lattice);
   root.write_attribute("size", std::int64_t(header.size));
   root.write_attribute("resolution", header.resolution);
@@ -197,20 +197,6 @@ void VeSetWriter::commit() {
 
 // ---- reader ----------------------------------------------------------------------------
 
-namespace {
-// Opens the file and checks its schema before anything else is touched.
-h5::File open_ve_set(const std::filesystem::path& path) {
-  auto file = h5::File::open(path);
-  const auto& root = file.root();
-  if (!root.has_attribute("schema") || root.string_attribute("schema") != kVeSetSchema)
-    root.fail_in_file(fmt::format("not a VE set (attribute 'schema' is not \"{}\")", kVeSetSchema));
-  const auto version = root.integer_attribute("schema_version");
-  if (version > kVeSetSchemaVersion)
-    root.fail_in_file(fmt::format("schema_version {} is newer than this program reads ({})", version,
-                                  kVeSetSchemaVersion));
-  return file;
-}
-}  // namespace
 
 struct VeSetReader::Impl {
   h5::File file;
@@ -226,7 +212,7 @@ struct VeSetReader::Impl {
 };
 
 VeSetReader::VeSetReader(const std::filesystem::path& path)
-    : impl_(std::make_unique<Impl>(open_ve_set(path))) {
+    : impl_(std::make_unique<Impl>(open_schema_file(path, kVeSetSchema, kVeSetSchemaVersion, "a VE set"))) {
   const auto& root = impl_->file.root();
   header_.size = static_cast<int>(root.integer_attribute("size"));
   header_.resolution = root.number_attribute("resolution");

@@ -32,9 +32,10 @@ void save_checkpoint(const std::filesystem::path& file, Vae& model, const FusedA
   const auto& p = c.position;
   root.write("position", torch::tensor({p.epoch, p.step_in_epoch, p.global_step, static_cast<std::int64_t>(p.seed)},
                                        torch::kInt64));
-  root.write("epoch_sums", torch::tensor(c.epoch_sums.empty() ? std::vector<double>{0.0} : c.epoch_sums,
-                                         torch::kFloat64));
-  root.write("epoch_sums_count", c10::IValue(static_cast<std::int64_t>(c.epoch_sums.size())));
+  const auto& s = c.epoch_sums;
+  const std::vector<double> sums{s.bce, s.spectral, s.kl, s.total, s.steps};
+  root.write("epoch_sums", torch::tensor(sums, torch::kFloat64));
+  root.write("epoch_sums_count", c10::IValue(static_cast<std::int64_t>(sums.size())));
   root.write("metrics_csv", c10::IValue(c.metrics_csv));
   auto tmp = file;
   tmp += ".tmp";
@@ -59,7 +60,9 @@ Checkpoint read_checkpoint_header(const std::filesystem::path& file) {
                   static_cast<std::uint64_t>(pos[3].item<std::int64_t>())};
     in.read("epoch_sums", sums);
     in.read("epoch_sums_count", v);
-    c.epoch_sums.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + v.toInt());
+    if (v.toInt() != 5 || sums.numel() != 5) throw std::runtime_error("epoch_sums");
+    const double* s = sums.data_ptr<double>();
+    c.epoch_sums = {s[0], s[1], s[2], s[3], s[4]};
     in.read("metrics_csv", v);
     c.metrics_csv = v.toStringRef();
   } catch (const core::InputError&) {

@@ -22,10 +22,17 @@ struct TrainPosition {
   std::uint64_t seed = 0;
 };
 
+// Running sums of the epoch in progress: each step's loss terms (mean over ranks) and the
+// number of steps they sum over.
+struct EpochSums {
+  double bce = 0, spectral = 0, kl = 0, total = 0;
+  double steps = 0;
+};
+
 struct Checkpoint {
   ModelOptions model;
   TrainPosition position;
-  std::vector<double> epoch_sums;  // running loss sums of the epoch in progress
+  EpochSums epoch_sums;
   std::string metrics_csv;         // metrics.csv as written so far
 };
 

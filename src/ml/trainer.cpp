@@ -22,6 +22,10 @@ namespace mspipe::ml {
 
 namespace {
 
+// Each step's loss terms ride along with the gradient all-reduce, in this order in
+// GradientAllReduce::extra().
+enum StepTerm : std::size_t { kStepBce, kStepSpectral, kStepKl, kStepTotal, kStepTerms };
+
 using Clock = std::chrono::steady_clock;
 constexpr const char* kCsvHeader =
     "epoch,steps,train_bce,train_spectral,train_kl,train_total,test_bce,test_spectral,test_kl,test_total,"
@@ -85,7 +89,7 @@ std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& train, st
   return order;
 }
 
-TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSource& data, bool resume) {
+TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSource& data, TrainStart how) {
   const auto& t = cfg.train;
   const int ranks = comm.size();
   if (data.edge() != cfg.model.ve_size)
@@ -131,8 +135,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   state.model = cfg.model;
   state.position.seed = t.seed;
   state.metrics_csv = kCsvHeader;
-  state.epoch_sums.assign(5, 0.0);  // bce, spectral, kl, total, steps
-  if (resume && std::filesystem::exists(ckpt_path)) {
+  if (how == TrainStart::resume && std::filesystem::exists(ckpt_path)) {
     const auto saved = read_checkpoint_header(ckpt_path);
     if (describe_model_options(saved.model) != describe_model_options(cfg.model) || saved.position.seed != t.seed)
       throw core::ConfigError(fmt::format("{}: the checkpoint was written for another model or seed ({}, seed {}); "
@@ -146,7 +149,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   }
   auto& pos = state.position;
 
-  GradientAllReduce sync(comm, *model, 4,
+  GradientAllReduce sync(comm, *model, kStepTerms,
                          t.shared_memory_allreduce ? GradientAllReduce::Method::shared_memory
                                                    : GradientAllReduce::Method::mpi);
   sync.broadcast_parameters();
@@ -189,14 +192,16 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       const auto terms = vae_loss(out, x, cfg.loss);
       terms.total.backward();
       auto extra = sync.extra();
-      extra[0] = terms.bce.template item<float>();
-      extra[1] = terms.spectral.template item<float>();
-      extra[2] = terms.kl.template item<float>();
-      extra[3] = terms.total.template item<float>();
+      extra[kStepBce] = terms.bce.template item<float>();
+      extra[kStepSpectral] = terms.spectral.template item<float>();
+      extra[kStepKl] = terms.kl.template item<float>();
+      extra[kStepTotal] = terms.total.template item<float>();
       sync.allreduce();
       optimizer.step();
-      for (int k = 0; k < 4; ++k) state.epoch_sums[k] += extra[k] / ranks;
-      state.epoch_sums[4] += 1;
+      auto& sums = state.epoch_sums;
+      sums.bce += extra[kStepBce] / ranks, sums.spectral += extra[kStepSpectral] / ranks;
+      sums.kl += extra[kStepKl] / ranks, sums.total += extra[kStepTotal] / ranks;
+      sums.steps += 1;
       summary.allreduce_seconds += sync.last_seconds();
       ++pos.global_step;
       progress.update(pos.global_step);
@@ -209,20 +214,20 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
     if (stopped) break;
     const auto test = evaluate(model, data, split.test, comm, local_batch, cfg.loss, t.phi4_samples);
     const auto& s = state.epoch_sums;
-    const double steps = std::max(1.0, s[4]);
+    const double steps = std::max(1.0, s.steps);
     state.metrics_csv += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g}\n",
-                                     pos.epoch + 1, pos.global_step, s[0] / steps, s[1] / steps, s[2] / steps,
-                                     s[3] / steps, test.bce, test.spectral, test.kl, test.total, test.phi4_mean,
+                                     pos.epoch + 1, pos.global_step, s.bce / steps, s.spectral / steps,
+                                     s.kl / steps, s.total / steps, test.bce, test.spectral, test.kl, test.total, test.phi4_mean,
                                      test.phi4_std);
     core::log::info("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}), "
                     "test phi4 {:.4f} ± {:.4f}",
-                    pos.epoch + 1, t.epochs, s[3] / steps, test.total, test.bce, test.spectral, test.phi4_mean,
+                    pos.epoch + 1, t.epochs, s.total / steps, test.total, test.bce, test.spectral, test.phi4_mean,
                     test.phi4_std);
-    summary.train_total = s[3] / steps;
+    summary.train_total = s.total / steps;
     summary.test_total = test.total, summary.test_bce = test.bce, summary.test_spectral = test.spectral;
     summary.test_phi4_mean = test.phi4_mean, summary.test_phi4_std = test.phi4_std;
     ++summary.epochs_completed;
-    std::fill(state.epoch_sums.begin(), state.epoch_sums.end(), 0.0);
+    state.epoch_sums = {};
     // The checkpoint records the next epoch to run.
     ++pos.epoch;
     pos.step_in_epoch = 0;

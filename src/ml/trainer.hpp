@@ -24,11 +24,14 @@ struct TrainSummary {
   std::filesystem::path metrics;
 };
 
+// Whether training picks up an existing checkpoint in cfg.output_dir or starts over.
+enum class TrainStart { resume, fresh };
+
 // Trains on `data` as `cfg` says; files go to cfg.output_dir (checkpoint.pt, metrics.csv).
-// With `resume` and an existing checkpoint, training continues exactly where it stopped.
+// Resuming from an existing checkpoint, training continues exactly where it stopped.
 // Collective over `trainers`; configuration problems are thrown as core::ConfigError.
 TrainSummary train_vae(const core::Comm& trainers, const VaeConfig& cfg, const VeSource& data,
-                       bool resume = true);
+                       TrainStart start = TrainStart::resume);
 
 // The deterministic train/test split (indices into the source) and the per-epoch order:
 // functions of the seed only, never of the rank count.

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -106,16 +107,18 @@ GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   progress.finish();
   if (writer) writer->commit();
 
-  double sums[6] = {grains, drawn_esd, achieved_esd, faces, aspect, grain_count};
-  world.allreduce_inplace(std::span<double>(sums, 6), core::ReduceOp::sum);
+  // The ranks' sums, added up in one all-reduce.
+  enum Sum : std::size_t { kGrains, kDrawnEsd, kAchievedEsd, kFaceGrains, kAspectRatio, kGrainCount, kSums };
+  std::array<double, kSums> sums{grains, drawn_esd, achieved_esd, faces, aspect, grain_count};
+  world.allreduce_inplace(std::span<double>(sums), core::ReduceOp::sum);
   GenerateSummary s;
   s.ves = p.count;
-  s.grains_per_ve = sums[0] / p.count;
+  s.grains_per_ve = sums[kGrains] / p.count;
   // Drawn sizes include grains that lost all their voxels; they are few.
-  s.drawn_mean_esd = sums[1] / sums[5];
-  s.achieved_mean_esd = sums[2] / sums[5];
-  s.grains_per_face = sums[3] / (6.0 * p.count);
-  s.mean_aspect_ratio = sums[4] / p.count;
+  s.drawn_mean_esd = sums[kDrawnEsd] / sums[kGrainCount];
+  s.achieved_mean_esd = sums[kAchievedEsd] / sums[kGrainCount];
+  s.grains_per_face = sums[kFaceGrains] / (6.0 * p.count);
+  s.mean_aspect_ratio = sums[kAspectRatio] / p.count;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const auto& ax = p.shape.axes;

@@ -10,9 +10,11 @@
 #include "core/log.hpp"
 #include "core/output_path.hpp"
 #include "ml/trainer.hpp"
-#include "ml/vae_tasks.hpp"
+#include "ml/vae_evaluate.hpp"
 #include "pipeline/command.hpp"
+#include "pipeline/vae_outputs.hpp"
 #include "pipeline/vae_setup.hpp"
+#include "pipeline/ve_sources.hpp"
 
 namespace mspipe::pipeline {
 
@@ -45,8 +47,8 @@ VaeSetup load_setup(const VaeArgs& a, const core::Comm& world) {
   return read_vae_setup(root, out_dir, seed, threads);
 }
 
-ml::UseOptions use_options(const VaeArgs& a, const VaeSetup& s) {
-  ml::UseOptions u;
+ml::InferenceOptions inference_options(const VaeArgs& a, const VaeSetup& s) {
+  ml::InferenceOptions u;
   u.checkpoint = a.checkpoint.empty() ? s.checkpoint() : std::filesystem::path(a.checkpoint);
   u.batch = std::max(1, s.config.train.batch_size);
   u.threads = s.config.train.threads;
@@ -56,7 +58,7 @@ ml::UseOptions use_options(const VaeArgs& a, const VaeSetup& s) {
 std::unique_ptr<ml::VeSource> source_for(const VaeArgs& a, const VaeSetup& s, const core::Comm& world) {
   std::unique_ptr<ml::VeSource> src;
   core::collective(world, core::ExitCode::input,
-                   [&] { src = a.ve_set.empty() ? make_source(s) : ml::make_ve_set_source(a.ve_set, 0); });
+                   [&] { src = a.ve_set.empty() ? make_source(s) : make_ve_set_source(a.ve_set, 0); });
   return src;
 }
 
@@ -65,7 +67,7 @@ int train(const VaeArgs& a, const core::Comm& world) {
   if (a.max_steps >= 0) s.config.train.max_steps = a.max_steps;
   core::prepare_outputs(world, {{s.config.output_dir, "vae.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
   const auto src = source_for(a, s, world);
-  const auto r = ml::train_vae(world, s.config, *src, !a.fresh);
+  const auto r = ml::train_vae(world, s.config, *src, a.fresh ? ml::TrainStart::fresh : ml::TrainStart::resume);
   core::log::info("vae train: {} steps ({} in this run) in {:.1f} s; all-reduce {:.1f} % of it; checkpoint {}",
                   r.steps, r.steps_this_run, r.seconds, 100 * r.allreduce_seconds / std::max(1e-9, r.seconds),
                   r.checkpoint.string());
@@ -77,7 +79,7 @@ int encode(const VaeArgs& a, const core::Comm& world) {
   const auto src = source_for(a, s, world);
   const auto out = a.out.empty() ? s.config.output_dir / "fingerprints.h5" : std::filesystem::path(a.out);
   core::prepare_outputs(world, {{out, a.out.empty() ? "vae.output_dir" : "--out", "", core::OutputPath::Kind::file}});
-  ml::encode_set(world, use_options(a, s), *src, out);
+  write_fingerprints_of(world, inference_options(a, s), *src, out);
   return 0;
 }
 
@@ -89,11 +91,11 @@ int eval(const VaeArgs& a, const core::Comm& world) {
   const bool whole = a.all || !a.ve_set.empty();
   if (!whole) test = subset(*src, ml::split_indices(src->size(), s.config.train.test_fraction, s.config.train.seed).test);
   const auto& set = whole ? *src : *test;
-  const auto use = use_options(a, s);
+  const auto options = inference_options(a, s);
   if (!a.csv.empty()) core::prepare_outputs(world, {{a.csv, "--csv", "", core::OutputPath::Kind::file}});
-  const auto e = ml::evaluate_set(world, use, set, s.config.loss);
+  const auto e = ml::evaluate_set(world, options, set, s.config.loss);
   if (world.rank() == 0) {
-    fmt::print("model: {}\nset: {}\n", ml::describe_checkpoint(use.checkpoint), set.describe());
+    fmt::print("model: {}\nset: {}\n", ml::describe_checkpoint(options.checkpoint), set.describe());
     fmt::print("loss: BCE {:.6g}, spectral {:.6g}, total {:.6g}\n", e.bce, e.spectral, e.total);
     fmt::print("| architecture | latent | phi4 (mean ± std) | VEs |\n|---|---|---|---|\n{}\n", ml::table_row(e));
     fmt::print("reference: the set's mean Euler angles in every voxel give phi4 {:.4f} ± {:.4f}\n",
@@ -114,7 +116,7 @@ int reconstruct(const VaeArgs& a, const core::Comm& world) {
   std::vector<core::OutputPath> outputs{{out, a.out.empty() ? "vae.output_dir" : "--out", "", core::OutputPath::Kind::file}};
   if (!a.vti.empty()) outputs.push_back({a.vti, "--vti", "", core::OutputPath::Kind::folder});
   core::prepare_outputs(world, outputs);
-  ml::reconstruct_set(world, use_options(a, s), *src, a.indices, out, a.vti);
+  write_reconstructions_of(world, inference_options(a, s), *src, a.indices, out, a.vti);
   return 0;
 }
 

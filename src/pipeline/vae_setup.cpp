@@ -4,6 +4,7 @@
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
+#include "pipeline/ve_sources.hpp"
 
 namespace mspipe::pipeline {
 
@@ -35,9 +36,9 @@ VaeSetup read_vae_setup(const core::Section& root, const std::filesystem::path& 
 
 std::unique_ptr<ml::VeSource> make_source(const VaeSetup& s) {
   const auto& d = s.config.data;
-  if (d.source == "ve_set") return ml::make_ve_set_source(s.ve_set, d.count);
+  if (d.source == "ve_set") return make_ve_set_source(s.ve_set, d.count);
   if (d.source == "generate")
-    return ml::make_generated_source(*s.generator, s.seed, d.first_id, d.count > 0 ? d.count : s.generator->count);
+    return make_generated_source(*s.generator, s.seed, d.first_id, d.count > 0 ? d.count : s.generator->count);
   return ml::make_synthetic_source(s.seed, d.first_id, d.count, s.config.model.ve_size, d.synthetic_grains);
 }
 

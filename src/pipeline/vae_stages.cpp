@@ -4,8 +4,8 @@
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "ml/trainer.hpp"
-#include "ml/vae_tasks.hpp"
 #include "pipeline/stage.hpp"
+#include "pipeline/vae_outputs.hpp"
 #include "pipeline/vae_setup.hpp"
 
 namespace mspipe::pipeline {
@@ -30,7 +30,7 @@ class TrainVaeStage final : public Stage {
   }
   void run(const core::Comm& world, const RunContext&) override {
     const auto src = open_source(setup_, world);
-    ml::train_vae(world, setup_.config, *src, true);
+    ml::train_vae(world, setup_.config, *src, ml::TrainStart::resume);
   }
 
  private:
@@ -43,15 +43,15 @@ class EncodeStage final : public Stage {
   std::vector<std::string> sections() const override { return {"encode"}; }
   void configure(const core::Section& root, const RunContext& ctx) override {
     setup_ = read_vae_setup(root, ctx.output_dir, ctx.seed, ctx.threads);
-    use_.checkpoint = setup_.checkpoint();
-    use_.threads = setup_.config.train.threads;
-    use_.batch = setup_.config.train.batch_size;
+    inference_.checkpoint = setup_.checkpoint();
+    inference_.threads = setup_.config.train.threads;
+    inference_.batch = setup_.config.train.batch_size;
     output_ = ctx.output_dir / "fingerprints.h5";
     if (auto enc = root.optional_section("encode")) {
-      if (enc->has("checkpoint")) use_.checkpoint = enc->string("checkpoint");
+      if (enc->has("checkpoint")) inference_.checkpoint = enc->string("checkpoint");
       output_ = ctx.output_dir / enc->string("output", "fingerprints.h5");
       output_where_ = enc->where("output");
-      use_.batch = static_cast<int>(enc->integer("batch", use_.batch, core::Range::between(1, 1 << 20)));
+      inference_.batch = static_cast<int>(enc->integer("batch", inference_.batch, core::Range::between(1, 1 << 20)));
       enc->finish();
     }
   }
@@ -60,12 +60,12 @@ class EncodeStage final : public Stage {
   }
   void run(const core::Comm& world, const RunContext&) override {
     const auto src = open_source(setup_, world);
-    ml::encode_set(world, use_, *src, output_);
+    write_fingerprints_of(world, inference_, *src, output_);
   }
 
  private:
   VaeSetup setup_;
-  ml::UseOptions use_;
+  ml::InferenceOptions inference_;
   std::filesystem::path output_;
   std::string output_where_;
 };

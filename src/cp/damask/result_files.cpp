@@ -6,7 +6,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/errors.hpp"
-#include "io/hdf5.hpp"
+#include "io/cp_increments.hpp"
 
 namespace mspipe::cp {
 
@@ -33,41 +33,21 @@ void write_result_csv(const std::filesystem::path& file, const SimulationResult&
 
 void write_result_h5(const std::filesystem::path& file, const SimulationResult& r,
                      const GridMaterial& grid, const std::string& method) {
-  auto f = io::h5::File::create(file);
-  const auto& root = f.root();
-  root.write_attribute("schema", "mspipe.cp_result");
-  root.write_attribute("schema_version", std::int64_t{1});
-  root.write_attribute("solver", "spectral_basic/" + method);
-  root.write_attribute("status", r.converged ? "converged" : "not converged");
-  root.write_attribute("wall_s", r.wall_s);
-  const std::int64_t cells[3] = {grid.cells[0], grid.cells[1], grid.cells[2]};
-  root.write_attribute("cells", std::span<const std::int64_t>(cells, 3));
-  root.write_attribute("size_m", std::span<const double>(grid.size.data(), 3));
-  const std::size_t n = r.increments.size();
-  std::vector<std::int64_t> inc(n), iters(n);
-  std::vector<std::int8_t> conv(n);
-  std::vector<double> time(n), F(9 * n), P(9 * n), S(9 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& x = r.increments[i];
-    inc[i] = x.increment;
-    iters[i] = x.iterations;
-    conv[i] = x.converged ? 1 : 0;
-    time[i] = x.time;
-    for (int k = 0; k < 9; ++k) {
-      F[9 * i + k] = x.F_avg.data()[k];
-      P[9 * i + k] = x.P_avg.data()[k];
-      S[9 * i + k] = x.sigma_avg.data()[k];
-    }
+  io::CpIncrementTable t;
+  t.solver = "spectral_basic/" + method;
+  t.converged = r.converged;
+  t.wall_s = r.wall_s;
+  for (int d = 0; d < 3; ++d) t.cells[d] = grid.cells[d], t.size_m[d] = grid.size[d];
+  for (const auto& x : r.increments) {
+    t.increment.push_back(x.increment);
+    t.iterations.push_back(x.iterations);
+    t.increment_converged.push_back(x.converged ? 1 : 0);
+    t.time.push_back(x.time);
+    t.F.insert(t.F.end(), x.F_avg.data(), x.F_avg.data() + 9);
+    t.P.insert(t.P.end(), x.P_avg.data(), x.P_avg.data() + 9);
+    t.sigma.insert(t.sigma.end(), x.sigma_avg.data(), x.sigma_avg.data() + 9);
   }
-  const io::h5::Dims d1{n}, d3{n, 3, 3};
-  root.write_dataset<std::int64_t>("increment", d1, inc);
-  root.write_dataset<double>("time", d1, time);
-  root.write_dataset<std::int64_t>("iterations", d1, iters);
-  root.write_dataset<std::int8_t>("converged", d1, conv);
-  root.write_dataset<double>("F", d3, F);
-  root.write_dataset<double>("P", d3, P);
-  root.write_dataset<double>("sigma", d3, S).write_attribute("unit", "Pa");
-  f.commit();
+  io::write_cp_increments(file, t);
 }
 
 }  // namespace mspipe::cp

@@ -1,7 +1,6 @@
 #pragma once
-// Per-increment volume averages of a simulation: an HDF5 file (schema
-// "mspipe.cp_result" 1: /increment, /time, /iterations, /converged, /F, /P, /sigma as
-// (N, 3, 3) row-major, SI units) and a CSV beside it with the columns
+// Per-increment volume averages of a simulation: an HDF5 file (io/cp_increments.hpp,
+// schema "mspipe.cp_result" 1) and a CSV beside it with the columns
 // increment,time,iterations,F_11..F_33,P_11..P_33,sigma_11..sigma_33. Both are written
 // by rank 0 under temporary names and renamed when complete.
 #include <filesystem>

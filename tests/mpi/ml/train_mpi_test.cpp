@@ -69,11 +69,11 @@ TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch)
   fresh(world, many);
   fresh(world, one);
   const auto cfg_many = tiny_config(many);
-  const auto s_many = train_vae(world, cfg_many, *data, false);
+  const auto s_many = train_vae(world, cfg_many, *data, TrainStart::fresh);
   EXPECT_EQ(s_many.steps, 4);
   core::Comm single = world.split(world.rank() == 0 ? 0 : MPI_UNDEFINED, 0);
   if (!single.is_null()) {
-    const auto s_one = train_vae(single, tiny_config(one), *data, false);
+    const auto s_one = train_vae(single, tiny_config(one), *data, TrainStart::fresh);
     EXPECT_EQ(s_one.steps, 4);
     // GroupNorm statistics are per sample, the noise is keyed by the sample's position in
     // the global batch: the two runs differ only by floating-point summation order.
@@ -91,7 +91,7 @@ TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch)
     auto other = tiny_config("ml_dp_other");
     other.train.seed = 6;
     fs::remove_all("ml_dp_other");
-    train_vae(single, other, *data, false);
+    train_vae(single, other, *data, TrainStart::fresh);
     const double rel_other = relative_update_difference(fs::path("ml_dp_other") / "checkpoint.pt", one / "checkpoint.pt", init);
     std::printf("relative difference of the updates for another seed: %.3g\n", rel_other);
     EXPECT_GT(rel_other, 0.5);
@@ -109,15 +109,15 @@ TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
   auto cfg = tiny_config(straight);
   cfg.model.ve_size = 32;
   cfg.model.norm = Norm::batch;  // running statistics must survive the checkpoint too
-  train_vae(world, cfg, *data, true);
+  train_vae(world, cfg, *data, TrainStart::resume);
   auto cfg_broken = cfg;
   cfg_broken.output_dir = broken;
   cfg_broken.train.max_steps = 3;  // stops in the middle of epoch 2
-  const auto first = train_vae(world, cfg_broken, *data, true);
+  const auto first = train_vae(world, cfg_broken, *data, TrainStart::resume);
   EXPECT_EQ(first.steps, 3);
   EXPECT_EQ(first.epochs_completed, 1);
   cfg_broken.train.max_steps = 0;
-  const auto second = train_vae(world, cfg_broken, *data, true);
+  const auto second = train_vae(world, cfg_broken, *data, TrainStart::resume);
   EXPECT_EQ(second.steps, 4);
   EXPECT_EQ(second.steps_this_run, 1);
   if (world.rank() == 0) {
@@ -136,7 +136,7 @@ TEST(DataParallelTraining, BatchNormWithOneSamplePerRankAtSize16IsAConfigError) 
   auto cfg = tiny_config("ml_bad_bn");
   cfg.model.norm = Norm::batch;
   cfg.train.batch_size = world.size();
-  EXPECT_THROW(train_vae(world, cfg, *data, false), core::ConfigError);
+  EXPECT_THROW(train_vae(world, cfg, *data, TrainStart::fresh), core::ConfigError);
 }
 
 TEST(DataParallelTraining, BatchThatDoesNotSplitEvenlyIsAConfigError) {
@@ -145,7 +145,7 @@ TEST(DataParallelTraining, BatchThatDoesNotSplitEvenlyIsAConfigError) {
   auto data = make_synthetic_source(5, 0, 10, 16, 5);
   auto cfg = tiny_config("ml_bad_batch");
   cfg.train.batch_size = 3;
-  EXPECT_THROW(train_vae(world, cfg, *data, false), core::ConfigError);
+  EXPECT_THROW(train_vae(world, cfg, *data, TrainStart::fresh), core::ConfigError);
 }
 
 }  // namespace

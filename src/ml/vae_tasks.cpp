@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "io/hdf5.hpp"
 #include "io/vti.hpp"
 #include "ml/checkpoint.hpp"
@@ -34,9 +35,10 @@ std::pair<std::int64_t, std::int64_t> my_block(const core::Comm& comm, std::int6
 
 // Every rank loads the model (a shared file system is assumed, as for the VE set).
 Vae load_for_use(const core::Comm& comm, const UseOptions& use) {
+  core::set_threads(use.threads);
   at::set_num_threads(use.threads);
   std::optional<Vae> model;
-  core::collective(comm, core::ExitCode::input, [&] { model.emplace(load_model(use.checkpoint)); });
+  core::collective(comm, [&] { model.emplace(load_model(use.checkpoint)); });
   return *model;
 }
 
@@ -216,7 +218,7 @@ void reconstruct_set(const core::Comm& comm, const UseOptions& use, const VeSour
   file.commit();
 
   if (!vti_dir.empty()) {
-    core::collective(comm, core::ExitCode::input, [&] {
+    core::collective(comm, [&] {
       std::error_code ec;
       std::filesystem::create_directories(vti_dir, ec);
       if (ec) throw core::InputError(core::format_error(vti_dir.string(), "cannot create directory"));

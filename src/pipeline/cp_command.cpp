@@ -5,12 +5,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/comm.hpp"
 #include "core/errors.hpp"
+#include "core/threads.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/damask/result_files.hpp"
 #include "cp/spectral_solver.hpp"
@@ -34,9 +31,7 @@ std::string default_output(const CpOptions& o) {
 }
 
 int run_cp(const CpOptions& o, const core::Comm& world) {
-#ifdef _OPENMP
-  omp_set_num_threads(std::max(1, o.threads));
-#endif
+  core::set_threads(o.threads);
   cp::GridMaterial grid;
   cp::LoadCase load;
   cp::SolverNumerics num;
@@ -66,8 +61,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
     std::fflush(stdout);
   });
   if (!o.fields.empty()) cp::write_fields_vti(o.fields, solver, grid, world);
-  core::collective(world, core::ExitCode::input, [&] {
-    if (!world.is_root()) return;
+  core::on_root(world, [&] {
     cp::write_result_h5(out, result, grid, o.method);
     cp::write_result_csv(cp::csv_beside(out), result);
   });

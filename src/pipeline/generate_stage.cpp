@@ -6,15 +6,12 @@
 #include <chrono>
 #include <cmath>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/comm.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "io/ve_set.hpp"
 #include "io/vti.hpp"
 #include "pipeline/stage.hpp"
@@ -26,8 +23,7 @@ using microstructure::VolumeElement;
 namespace {
 
 void make_parent_directories(const std::filesystem::path& file, const core::Comm& world) {
-  core::collective(world, core::ExitCode::input, [&] {
-    if (world.rank() != 0) return;
+  core::on_root(world, [&] {
     const auto dir = file.parent_path();
     if (dir.empty()) return;
     std::error_code ec;
@@ -62,11 +58,7 @@ std::string texture_words(const microstructure::TextureParams& t) {
 GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   const auto& p = job.params;
   const auto t0 = std::chrono::steady_clock::now();
-#ifdef _OPENMP
-  // One thread per rank unless asked: ranks already fill the cores, and idle OpenMP
-  // workers spinning next to busy ranks slow both down.
-  omp_set_num_threads(std::max(1, job.threads));
-#endif
+  core::set_threads(job.threads);
   std::vector<std::int64_t> vti_ids = p.vti_ids;
   if (job.vti_dir && vti_ids.empty()) vti_ids.push_back(0);
   if (job.write) make_parent_directories(job.output, world);

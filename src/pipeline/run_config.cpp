@@ -53,8 +53,7 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
   root.finish();
 
   // Stages run in the pipeline's order whatever order the list gives.
-  core::collective(world, core::ExitCode::failure, [&] {
-    if (world.rank() != 0) return;
+  core::on_root(world, [&] {
     std::error_code ec;
     std::filesystem::create_directories(ctx.output_dir, ec);
     if (ec) throw core::InputError(core::format_error(ctx.output_dir.string(), "cannot create output directory: " + ec.message()));

@@ -55,3 +55,22 @@ TEST(MaterialInputs, UnknownTomlKeyNamesTheKey) {
     EXPECT_NE(std::string(e.what()).find("xi_0_sl"), std::string::npos) << e.what();
   }
 }
+
+// A parameter is a number or a list of numbers (one per family); anything else is an
+// error at the value, not a guess.
+TEST(MaterialInputs, ScalarAndOneElementListAreTheSameParameter) {
+  const auto scalar = core::Config::parse(
+      "[material]\npreset = \"Cu\"\n[material.plastic]\nxi_0_sl = 2.0e6\n", "m.toml");
+  const auto list = core::Config::parse(
+      "[material]\npreset = \"Cu\"\n[material.plastic]\nxi_0_sl = [2.0e6]\n", "m.toml");
+  expect_same(read_material(scalar.root().section("material")),
+              read_material(list.root().section("material")));
+  const auto text = core::Config::parse(
+      "[material]\npreset = \"Cu\"\n[material.plastic]\nn_sl = \"twenty\"\n", "m.toml");
+  try {
+    read_material(text.root().section("material"));
+    FAIL() << "expected a ConfigError";
+  } catch (const core::ConfigError& e) {
+    EXPECT_STREQ(e.what(), "m.toml:4:8: error: material.plastic.n_sl: expected a number, found \"twenty\"");
+  }
+}

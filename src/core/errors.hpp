@@ -110,10 +110,10 @@ void on_root(const Comm& comm, Fn&& fn);
 // the other groups there, so the job should stop (and resume) rather than go on.
 // Caveat: the agreement is a collective on `group`. A rank that throws while its peers
 // wait inside another collective of the group cannot be rescued (they never reach the
-// agreement: the group hangs until a group-level timeout or an abort). So confined code
-// must fail identically on every rank of the group (e.g. a check of a value every rank
-// holds, or after its own collective agreement such as a failed material point), or fail
-// before its first collective, or run on a group of one rank. The cp spectral solver:
+// agreement: the group hangs until a group-level timeout or an abort). Confined code must
+// fail identically on every rank of the group (a check of a value all ranks hold, or after
+// its own agreement, as a failed material point), or only where no collective is left in
+// fn for its peers, or run on a group of one rank (ranks_per_sim = 1). The cp solver:
 // a PETSc callback that throws on one rank returns an error code on that rank only,
 // while its peers go on into the next all-reduce of the residual; so with more than one
 // rank per simulation an exception raised on some ranks only still hangs the group.

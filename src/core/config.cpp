@@ -11,6 +11,7 @@
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"
+#include "core/suggest.hpp"
 
 namespace mspipe::core {
 
@@ -19,7 +20,7 @@ struct ConfigState {
   std::string source;
   std::string text;
   toml::table root;
-  std::map<const toml::table*, std::set<std::string, std::less<>>> asked;
+  std::map<const toml::table*, AskedKeys> asked;
 };
 }  // namespace detail
 
@@ -48,18 +49,6 @@ std::string describe(const toml::node& n) {
     else if constexpr (toml::is_value<decltype(v)>) os << v;
   });
   return os.str();
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 std::string fmt_number(double v) {
@@ -107,11 +96,25 @@ std::string Section::dotted(std::string_view key) const {
 }
 
 const void* Section::node(std::string_view key) const {
-  state_->asked[as_tbl(table_)].emplace(key);
+  state_->asked[as_tbl(table_)].ask(key);
   return as_tbl(table_)->get(key);
 }
 
 bool Section::has(std::string_view key) const { return node(key) != nullptr; }
+
+ValueKind Section::kind(std::string_view key) const {
+  auto* n = as_node(node(key));
+  if (!n) return ValueKind::absent;
+  switch (n->type()) {
+    case toml::node_type::table: return ValueKind::table;
+    case toml::node_type::array: return ValueKind::array;
+    case toml::node_type::string: return ValueKind::string;
+    case toml::node_type::integer: return ValueKind::integer;
+    case toml::node_type::floating_point: return ValueKind::floating;
+    case toml::node_type::boolean: return ValueKind::boolean;
+    default: return ValueKind::date_time;
+  }
+}
 
 std::vector<std::string> Section::keys() const {
   std::vector<std::pair<toml::source_position, std::string>> ks;
@@ -132,8 +135,16 @@ std::string Section::where(std::string_view key) const {
   return position(state_->source, as_tbl(table_)->source());
 }
 
-void Section::fail(std::string_view key, std::string_view what) const {
-  throw ConfigError(format_error(where(key), dotted(key) + ": " + std::string(what)));
+void Section::fail(std::string_view key, std::string_view what) const { ref(key).fail(what); }
+
+KeyRef Section::ref(std::string_view key) const { return {where(key), dotted(key)}; }
+
+void KeyRef::fail(std::string_view what) const {
+  throw ConfigError(format_error(where, path + ": " + std::string(what)));
+}
+
+void config_error(const Section& section, std::string_view key, std::string_view what) {
+  section.fail(key, what);
 }
 
 Section Section::section(std::string_view key) const {
@@ -278,19 +289,12 @@ std::vector<std::string> Section::strings(std::string_view key,
 
 void Section::finish() const {
   auto& asked = state_->asked[as_tbl(table_)];
-  for (const auto& k : keys()) {
-    if (asked.count(k)) continue;
-    std::string msg = "unknown key '" + dotted(k) + "'";
-    std::string best;
-    std::size_t best_d = 3;  // suggest only close spellings
-    for (const auto& a : asked) {
-      auto d = edit_distance(k, a);
-      if (d < best_d) best_d = d, best = a;
-    }
-    if (!best.empty()) msg += " (did you mean '" + dotted(best) + "'?)";
-    auto it = as_tbl(table_)->find(k);
-    throw ConfigError(format_error(position(state_->source, it->first.source()), msg));
-  }
+  const auto k = asked.first_unasked(keys());
+  if (!k) return;
+  std::string msg = "unknown key '" + dotted(*k) + "'";
+  if (auto best = closest_match(*k, asked.keys(), 2)) msg += " (did you mean '" + dotted(*best) + "'?)";
+  auto it = as_tbl(table_)->find(*k);
+  throw ConfigError(format_error(position(state_->source, it->first.source()), msg));
 }
 
 Config Config::parse(std::string text, std::string source) {

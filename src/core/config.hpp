@@ -35,6 +35,20 @@ struct Range {
 
 namespace detail { struct ConfigState; }
 
+// What a key holds, so that code can branch on it (a number or a list of numbers, a
+// preset name or a table) without catching errors.
+enum class ValueKind { absent, table, array, string, integer, floating, boolean, date_time };
+
+// Where a key is in its file, remembered at configure time for a check that can only be
+// made later (at run time: the rank count, a file's contents). fail() then reports the
+// problem at the key, as Section::fail does.
+struct KeyRef {
+  std::string where;  // "file:line:col" of the value (of its table when the key is absent)
+  std::string path;   // dotted key path, e.g. "simulate.ranks_per_sim"
+  // Throws ConfigError "where: error: path: what".
+  [[noreturn]] void fail(std::string_view what) const;
+};
+
 class Section {
  public:
   // Key path of this table ("" for the root, "vae", "cp.material").
@@ -43,6 +57,7 @@ class Section {
   const std::string& source() const;
 
   bool has(std::string_view key) const;
+  ValueKind kind(std::string_view key) const;
   // Keys present in this table, in file order.
   std::vector<std::string> keys() const;
 
@@ -71,6 +86,8 @@ class Section {
   // Throws ConfigError "where(key): error: path.key: what" for checks the accessors
   // cannot express (cross-field constraints).
   [[noreturn]] void fail(std::string_view key, std::string_view what) const;
+  // The key's location and path, to fail at it later (see KeyRef).
+  KeyRef ref(std::string_view key) const;
   // Reports the first key of this table that no accessor asked for.
   void finish() const;
 
@@ -95,6 +112,9 @@ class Config {
  private:
   std::shared_ptr<detail::ConfigState> state_;
 };
+
+// The same as section.fail(key, what), for code that reads better with a free function.
+[[noreturn]] void config_error(const Section& section, std::string_view key, std::string_view what);
 
 // Rank 0 reads the file and broadcasts the text (or the read error, so nobody hangs);
 // every rank parses it and so finds the same errors.

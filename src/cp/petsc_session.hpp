@@ -7,4 +7,9 @@ namespace mspipe::cp {
 
 void ensure_petsc();
 
+// The one check every PETSc call goes through: throws std::runtime_error
+// "PETSc error <code> (<PETSc's text>) in <what>" when `ierr` is not 0. `ierr` is a
+// PetscErrorCode (an int; PETSc's headers stay out of this one).
+void petsc_check(int ierr, const char* what);
+
 }  // namespace mspipe::cp

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
+
+#include "core/suggest.hpp"
 
 namespace mspipe::cp {
 
@@ -20,18 +21,18 @@ class Reader {
   bool has(const std::string& key) const { return values_.count(key) != 0; }
 
   const std::vector<double>& list(const std::string& key) {
-    known_.insert(key);
+    known_.ask(key);
     auto it = values_.find(key);
     if (it == values_.end()) fail(key, "is required");
     return it->second;
   }
   std::vector<double> list_or(const std::string& key, std::vector<double> fallback) {
-    known_.insert(key);
+    known_.ask(key);
     auto it = values_.find(key);
     return it == values_.end() ? fallback : it->second;
   }
   double scalar(const std::string& key, std::optional<double> fallback = std::nullopt) {
-    known_.insert(key);
+    known_.ask(key);
     auto it = values_.find(key);
     if (it == values_.end()) {
       if (!fallback) fail(key, "is required");
@@ -43,7 +44,7 @@ class Reader {
   // A per-family list of `families` numbers expanded to one value per system.
   std::vector<double> per_family(const std::string& key, const std::vector<int>& n,
                                  std::optional<double> fallback = std::nullopt) {
-    known_.insert(key);
+    known_.ask(key);
     std::vector<double> fam;
     auto it = values_.find(key);
     if (it == values_.end()) {
@@ -59,10 +60,12 @@ class Reader {
       for (int s = 0; s < n[f]; ++s) out.push_back(fam[f]);
     return out;
   }
-  void accept(const std::string& key) { known_.insert(key); }
+  void accept(const std::string& key) { known_.ask(key); }
   void finish() const {
-    for (const auto& [k, v] : values_)
-      if (!known_.count(k)) fail(k, "is not a known parameter (supported: Hooke + phenopowerlaw)");
+    std::vector<std::string> present;
+    for (const auto& [k, v] : values_) present.push_back(k);
+    if (auto k = known_.first_unasked(present))
+      fail(*k, "is not a known parameter (supported: Hooke + phenopowerlaw)");
   }
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
     throw ParamError(section_, key, what);
@@ -71,7 +74,7 @@ class Reader {
  private:
   std::string section_;
   const std::map<std::string, std::vector<double>>& values_;
-  std::set<std::string> known_;
+  core::AskedKeys known_;
 };
 
 std::vector<int> as_counts(Reader& r, const std::string& key) {
@@ -101,33 +104,15 @@ std::vector<double> flatten(const std::vector<SlipSystem>& s) {
   return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> d(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = d[0];
-    d[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cur = d[j];
-      d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return d[b.size()];
-}
-
 // Unknown keys are reported before anything else, with the nearest known key.
 void reject_unknown(const std::string& section, const std::map<std::string, std::vector<double>>& v,
                     const std::vector<std::string>& known) {
   for (const auto& [k, unused] : v) {
     if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-    std::string best;
-    std::size_t best_d = k.size() / 2 + 1;
-    for (const auto& c : known)
-      if (const auto d = edit_distance(k, c); d < best_d) best_d = d, best = c;
+    const auto best = core::closest_match(k, known, k.size() / 2);
     throw ParamError(section, k,
-                     best.empty() ? "is not a known parameter (supported: Hooke + phenopowerlaw)"
-                                  : fmt::format("is not a known parameter (did you mean '{}'?)", best));
+                     best ? fmt::format("is not a known parameter (did you mean '{}'?)", *best)
+                          : "is not a known parameter (supported: Hooke + phenopowerlaw)");
   }
 }
 

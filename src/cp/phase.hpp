@@ -14,7 +14,9 @@
 namespace mspipe::cp {
 
 // A problem with one parameter; `key` is the DAMASK key (e.g. "xi_0_sl"), `section`
-// "elastic" or "plastic" or "" for the phase itself.
+// "elastic" or "plastic" or "" for the phase itself. It never leaves cp: the reader that
+// knows the file turns it into the located error with its exit code (a TOML table:
+// ConfigError, 3; a DAMASK material.yaml: InputError, 4).
 struct ParamError : std::invalid_argument {
   ParamError(std::string section, std::string key, const std::string& what)
       : std::invalid_argument(what), section(std::move(section)), key(std::move(key)) {}

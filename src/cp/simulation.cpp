@@ -19,11 +19,8 @@ std::map<std::string, std::vector<double>> numbers_of(const core::Section& s,
       type = s.string(k);
       continue;
     }
-    try {
-      out[k] = {s.number(k)};
-    } catch (const core::ConfigError&) {
-      out[k] = s.numbers(k);
-    }
+    if (s.kind(k) == core::ValueKind::array) out[k] = s.numbers(k);
+    else out[k] = {s.number(k)};
   }
   return out;
 }

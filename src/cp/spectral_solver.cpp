@@ -4,21 +4,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
 
 #include <fmt/core.h>
 
 #include "cp/fourier_grid.hpp"
 #include "cp/material_field.hpp"
-#include "cp/petsc_session.hpp"
+#include "cp/petsc_callback.hpp"
 
 namespace mspipe::cp {
 
 namespace {
-
-void check(PetscErrorCode ierr, const char* what) {
-  if (ierr != 0) throw std::runtime_error(fmt::format("PETSc error {} in {}", int(ierr), what));
-}
 
 // Inverse of the stiffness restricted to the stress-prescribed components, zero
 // elsewhere (DAMASK's utilities_maskedCompliance).
@@ -46,11 +43,11 @@ template <class F>
 void with_arrays(Vec in, Vec out, F&& f) {
   const double* a;
   double* b;
-  VecGetArrayRead(in, &a);
-  VecGetArray(out, &b);
+  petsc_check(VecGetArrayRead(in, &a), "VecGetArrayRead");
+  petsc_check(VecGetArray(out, &b), "VecGetArray");
   f(a, b);
-  VecRestoreArray(out, &b);
-  VecRestoreArrayRead(in, &a);
+  petsc_check(VecRestoreArray(out, &b), "VecRestoreArray");
+  petsc_check(VecRestoreArrayRead(in, &a), "VecRestoreArrayRead");
 }
 
 }  // namespace
@@ -63,6 +60,7 @@ struct SpectralSolver::Impl {
   static PetscErrorCode residual_cb(SNES, Vec x, Vec f, void* ctx);
   static PetscErrorCode converged_cb(SNES, PetscInt, PetscReal, PetscReal, PetscReal,
                                      SNESConvergedReason* reason, void* ctx);
+  void convergence(SNESConvergedReason* reason) const;  // DAMASK's criteria
   static PetscErrorCode jacobian_cb(SNES, Vec, Mat, Mat, void*) { return 0; }
   static PetscErrorCode jacobian_mult(Mat J, Vec x, Vec y);
   void residual(const double* F, double* R);
@@ -95,6 +93,10 @@ struct SpectralSolver::Impl {
   int total_iter = 0, evaluations = 0;
   double err_div = 0, err_BC = 0;
   bool status_ok = true;
+  // Thrown inside a callback, rethrown after SNESSolve (petsc_callback.hpp). A failed
+  // material point is no exception: the ranks agree on it in MaterialField::evaluate and
+  // convergence() reports it to SNES as SNES_DIVERGED_FUNCTION_DOMAIN, so run() cuts back.
+  std::exception_ptr callback_error;
 };
 
 SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNumerics nm)
@@ -128,46 +130,46 @@ SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNum
   F_eval = F_lastInc;
   work.assign(9 * n, 0.0);
 
-  check(VecCreateMPI(comm.get(), PetscInt(9 * n), PETSC_DETERMINE, &x), "VecCreateMPI");
-  check(VecDuplicate(x, &r), "VecDuplicate");
-  check(SNESCreate(comm.get(), &snes), "SNESCreate");
-  check(SNESSetOptionsPrefix(snes, "cp_"), "SNESSetOptionsPrefix");
-  check(SNESSetFunction(snes, r, residual_cb, this), "SNESSetFunction");
-  check(SNESSetConvergenceTest(snes, converged_cb, this, nullptr), "SNESSetConvergenceTest");
-  check(SNESSetTolerances(snes, 0.0, 0.0, 0.0, num.N_iter_max + 5, 1000000), "SNESSetTolerances");
+  petsc_check(VecCreateMPI(comm.get(), PetscInt(9 * n), PETSC_DETERMINE, &x), "VecCreateMPI");
+  petsc_check(VecDuplicate(x, &r), "VecDuplicate");
+  petsc_check(SNESCreate(comm.get(), &snes), "SNESCreate");
+  petsc_check(SNESSetOptionsPrefix(snes, "cp_"), "SNESSetOptionsPrefix");
+  petsc_check(SNESSetFunction(snes, r, residual_cb, this), "SNESSetFunction");
+  petsc_check(SNESSetConvergenceTest(snes, converged_cb, this, nullptr), "SNESSetConvergenceTest");
+  petsc_check(SNESSetTolerances(snes, 0.0, 0.0, 0.0, num.N_iter_max + 5, 1000000), "SNESSetTolerances");
   if (num.method == SnesMethod::ngmres) {
-    check(SNESSetType(snes, SNESNGMRES), "SNESSetType");
+    petsc_check(SNESSetType(snes, SNESNGMRES), "SNESSetType");
   } else if (num.method == SnesMethod::anderson) {
-    check(SNESSetType(snes, SNESANDERSON), "SNESSetType");
+    petsc_check(SNESSetType(snes, SNESANDERSON), "SNESSetType");
   } else {
-    check(SNESSetType(snes, SNESNEWTONLS), "SNESSetType");
+    petsc_check(SNESSetType(snes, SNESNEWTONLS), "SNESSetType");
     SNESLineSearch ls;
-    check(SNESGetLineSearch(snes, &ls), "SNESGetLineSearch");
-    check(SNESLineSearchSetType(ls, SNESLINESEARCHBT), "SNESLineSearchSetType");
-    check(MatCreateShell(comm.get(), PetscInt(9 * n), PetscInt(9 * n), PETSC_DETERMINE,
+    petsc_check(SNESGetLineSearch(snes, &ls), "SNESGetLineSearch");
+    petsc_check(SNESLineSearchSetType(ls, SNESLINESEARCHBT), "SNESLineSearchSetType");
+    petsc_check(MatCreateShell(comm.get(), PetscInt(9 * n), PetscInt(9 * n), PETSC_DETERMINE,
                          PETSC_DETERMINE, this, &J),
           "MatCreateShell");
-    check(MatShellSetOperation(J, MATOP_MULT, (void (*)(void))jacobian_mult), "MatShellSetOperation");
-    check(SNESSetJacobian(snes, J, J, jacobian_cb, this), "SNESSetJacobian");
+    petsc_check(MatShellSetOperation(J, MATOP_MULT, (void (*)(void))jacobian_mult), "MatShellSetOperation");
+    petsc_check(SNESSetJacobian(snes, J, J, jacobian_cb, this), "SNESSetJacobian");
     KSP ksp;
     PC pc;
-    check(SNESGetKSP(snes, &ksp), "SNESGetKSP");
-    check(KSPSetType(ksp, KSPGMRES), "KSPSetType");
-    check(KSPGetPC(ksp, &pc), "KSPGetPC");
-    check(PCSetType(pc, PCNONE), "PCSetType");
-    check(KSPSetTolerances(ksp, num.nk_ksp_rtol, 0.0, PETSC_DEFAULT, 200), "KSPSetTolerances");
-    check(SNESSetMaxLinearSolveFailures(snes, 1000000), "SNESSetMaxLinearSolveFailures");
+    petsc_check(SNESGetKSP(snes, &ksp), "SNESGetKSP");
+    petsc_check(KSPSetType(ksp, KSPGMRES), "KSPSetType");
+    petsc_check(KSPGetPC(ksp, &pc), "KSPGetPC");
+    petsc_check(PCSetType(pc, PCNONE), "PCSetType");
+    petsc_check(KSPSetTolerances(ksp, num.nk_ksp_rtol, 0.0, PETSC_DEFAULT, 200), "KSPSetTolerances");
+    petsc_check(SNESSetMaxLinearSolveFailures(snes, 1000000), "SNESSetMaxLinearSolveFailures");
   }
   if (!num.petsc_options.empty())
-    check(PetscOptionsInsertString(nullptr, num.petsc_options.c_str()), "PetscOptionsInsertString");
-  check(SNESSetFromOptions(snes), "SNESSetFromOptions");
+    petsc_check(PetscOptionsInsertString(nullptr, num.petsc_options.c_str()), "PetscOptionsInsertString");
+  petsc_check(SNESSetFromOptions(snes), "SNESSetFromOptions");
 
   // Initial state: F = I everywhere, response at Δt = 0 gives the reference stiffness.
   double* xa;
-  check(VecGetArray(x, &xa), "VecGetArray");
+  petsc_check(VecGetArray(x, &xa), "VecGetArray");
   std::copy(F_lastInc.begin(), F_lastInc.end(), xa);
   const auto resp = field->evaluate(comm, total, xa, 0.0, P.data());
-  check(VecRestoreArray(x, &xa), "VecRestoreArray");
+  petsc_check(VecRestoreArray(x, &xa), "VecRestoreArray");
   if (!resp.ok) throw std::runtime_error("the material points failed in the undeformed state");
   P_av = resp.P_av;
   C_volAvg = C_volAvgLastInc = resp.C_vol_avg;
@@ -176,10 +178,11 @@ SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNum
 }
 
 SpectralSolver::Impl::~Impl() {
-  if (snes) SNESDestroy(&snes);
-  if (J) MatDestroy(&J);
-  if (x) VecDestroy(&x);
-  if (r) VecDestroy(&r);
+  // A destructor cannot report: a failure to free is ignored on purpose.
+  if (snes) (void)SNESDestroy(&snes);
+  if (J) (void)MatDestroy(&J);
+  if (x) (void)VecDestroy(&x);
+  if (r) (void)VecDestroy(&r);
 }
 
 Mat3 SpectralSolver::Impl::field_mean(const double* a) const {
@@ -242,38 +245,44 @@ void SpectralSolver::Impl::jacobian(const double* v, double* y) {
 
 PetscErrorCode SpectralSolver::Impl::residual_cb(SNES snes, Vec xv, Vec fv, void* ctx) {
   auto* self = static_cast<Impl*>(ctx);
-  PetscInt nfuncs = 0, iter = 0;
-  SNESGetNumberFunctionEvals(snes, &nfuncs);
-  SNESGetIterationNumber(snes, &iter);
-  if (nfuncs == 0 && iter == 0) self->total_iter = -1;  // new increment
-  if (self->total_iter <= iter) ++self->total_iter;
-  with_arrays(xv, fv, [&](const double* F, double* R) { self->residual(F, R); });
-  return 0;
+  return petsc_callback(self->callback_error, [&] {
+    PetscInt nfuncs = 0, iter = 0;
+    petsc_check(SNESGetNumberFunctionEvals(snes, &nfuncs), "SNESGetNumberFunctionEvals");
+    petsc_check(SNESGetIterationNumber(snes, &iter), "SNESGetIterationNumber");
+    if (nfuncs == 0 && iter == 0) self->total_iter = -1;  // new increment
+    if (self->total_iter <= iter) ++self->total_iter;
+    with_arrays(xv, fv, [&](const double* F, double* R) { self->residual(F, R); });
+  });
 }
 
 PetscErrorCode SpectralSolver::Impl::converged_cb(SNES, PetscInt, PetscReal, PetscReal, PetscReal,
                                                   SNESConvergedReason* reason, void* ctx) {
   auto* s = static_cast<Impl*>(ctx);
-  const double scale = max_abs(s->P_av);
-  const double div_tol = std::max(scale * s->num.eps_rel_div, s->num.eps_abs_div);
-  const double bc_tol = std::max(scale * s->num.eps_rel_P, s->num.eps_abs_P);
-  if (!s->status_ok)
+  return petsc_callback(s->callback_error, [&] { s->convergence(reason); });
+}
+
+void SpectralSolver::Impl::convergence(SNESConvergedReason* reason) const {
+  const double scale = max_abs(P_av);
+  const double div_tol = std::max(scale * num.eps_rel_div, num.eps_abs_div);
+  const double bc_tol = std::max(scale * num.eps_rel_P, num.eps_abs_P);
+  if (!status_ok)
     *reason = SNES_DIVERGED_FUNCTION_DOMAIN;  // a material point failed: cut back
-  else if (s->total_iter >= s->num.N_iter_min && s->err_div / div_tol < 1.0 && s->err_BC / bc_tol < 1.0)
+  else if (total_iter >= num.N_iter_min && err_div / div_tol < 1.0 && err_BC / bc_tol < 1.0)
     *reason = SNES_CONVERGED_FNORM_ABS;
-  else if (s->total_iter >= s->num.N_iter_max)
+  else if (total_iter >= num.N_iter_max)
     *reason = SNES_DIVERGED_MAX_IT;
   else
     *reason = SNES_CONVERGED_ITERATING;
-  return 0;
 }
 
 PetscErrorCode SpectralSolver::Impl::jacobian_mult(Mat Jm, Vec xv, Vec yv) {
-  void* ctx;
-  MatShellGetContext(Jm, &ctx);
+  void* ctx = nullptr;
+  // Without the context there is no solver to keep the error in: PETSc reports it.
+  if (const PetscErrorCode ierr = MatShellGetContext(Jm, &ctx); ierr != 0) return ierr;
   auto* self = static_cast<Impl*>(ctx);
-  with_arrays(xv, yv, [&](const double* a, double* b) { self->jacobian(a, b); });
-  return 0;
+  return petsc_callback(self->callback_error, [&] {
+    with_arrays(xv, yv, [&](const double* a, double* b) { self->jacobian(a, b); });
+  });
 }
 
 void SpectralSolver::Impl::forward(IncrementStart start, double dt_new, double dt_old, double t_remaining,
@@ -281,7 +290,7 @@ void SpectralSolver::Impl::forward(IncrementStart start, double dt_new, double d
   const bool cutback = start == IncrementStart::retry_after_cutback;
   const bool guess = start == IncrementStart::extrapolate_rate;
   double* F;
-  check(VecGetArray(x, &F), "VecGetArray");
+  petsc_check(VecGetArray(x, &F), "VecGetArray");
   if (cutback) {
     C_volAvg = C_volAvgLastInc;
     C_minMaxAvg = C_minMaxAvgLastInc;
@@ -319,14 +328,14 @@ void SpectralSolver::Impl::forward(IncrementStart start, double dt_new, double d
       P_aim.data()[i] += step.stress.data()[i] * dt_new;
   }
   for (std::size_t i = 0; i < 9 * n; ++i) F[i] = F_lastInc[i] + Fdot[i] * dt_new;
-  check(VecRestoreArray(x, &F), "VecRestoreArray");
+  petsc_check(VecRestoreArray(x, &F), "VecRestoreArray");
   const double* Fr;
-  check(VecGetArrayRead(x, &Fr), "VecGetArrayRead");
+  petsc_check(VecGetArrayRead(x, &Fr), "VecGetArrayRead");
   const Mat3 diff = field_mean(Fr) - F_aim;
-  check(VecRestoreArrayRead(x, &Fr), "VecRestoreArrayRead");
-  check(VecGetArray(x, &F), "VecGetArray");
+  petsc_check(VecRestoreArrayRead(x, &Fr), "VecRestoreArrayRead");
+  petsc_check(VecGetArray(x, &F), "VecGetArray");
   for (std::size_t i = 0; i < 9 * n; ++i) F[i] -= diff.data()[i % 9];
-  check(VecRestoreArray(x, &F), "VecRestoreArray");
+  petsc_check(VecRestoreArray(x, &F), "VecRestoreArray");
   stress_mask = step.stress_mask;
   dt = dt_new;
 }
@@ -337,18 +346,19 @@ bool SpectralSolver::Impl::solve() {
   else if (num.method == SnesMethod::newton_krylov && num.nk_average_reference)
     grid.set_reference(C_volAvg);
   total_iter = 0;
-  check(SNESSolve(snes, nullptr, x), "SNESSolve");
+  callback_error = nullptr;
+  rethrow_or_check(callback_error, SNESSolve(snes, nullptr, x), "SNESSolve");
   SNESConvergedReason reason;
-  check(SNESGetConvergedReason(snes, &reason), "SNESGetConvergedReason");
+  petsc_check(SNESGetConvergedReason(snes, &reason), "SNESGetConvergedReason");
   const bool ok = reason > 0 && status_ok;
   for (int i = 0; i < 9; ++i)
     if (!stress_mask[i]) P_aim.data()[i] = P_av.data()[i];
   if (num.method == SnesMethod::newton_krylov) {
     // The average of F carries the stress-controlled components: the aim follows it.
     const double* F;
-    VecGetArrayRead(x, &F);
+    petsc_check(VecGetArrayRead(x, &F), "VecGetArrayRead");
     const Mat3 F_mean = field_mean(F);
-    VecRestoreArrayRead(x, &F);
+    petsc_check(VecRestoreArrayRead(x, &F), "VecRestoreArrayRead");
     for (int i = 0; i < 9; ++i)
       if (stress_mask[i]) F_aim.data()[i] = F_mean.data()[i];
   }

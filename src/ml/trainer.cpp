@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/progress.hpp"
 #include "core/rng.hpp"
+#include "core/threads.hpp"
 #include "ml/checkpoint.hpp"
 #include "ml/evaluation.hpp"
 #include "ml/fused_adam.hpp"
@@ -50,21 +51,6 @@ torch::Tensor noise(const ModelOptions& m, std::uint64_t seed, std::int64_t step
     for (int j = 0; j < m.latent; ++j) p[r * m.latent + j] = static_cast<float>(rng.normal());
   }
   return eps;
-}
-
-// Rank 0 writes; a failure there becomes the same error on every rank.
-template <class Fn>
-void on_root(const core::Comm& comm, Fn&& fn) {
-  core::collective(comm, core::ExitCode::failure, [&] {
-    if (comm.rank() != 0) return;
-    try {
-      fn();
-    } catch (const core::CollectiveError&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw core::InputError(e.what());
-    }
-  });
 }
 
 }  // namespace
@@ -109,6 +95,8 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       throw core::ConfigError("vae.device = \"cuda\" but this LibTorch has no CUDA device");
     device = torch::Device(torch::kCUDA);
   }
+  core::set_threads(t.threads);
+  core::set_threads(t.threads);
   at::set_num_threads(t.threads);
 
   const int local_batch = t.batch_size / ranks;
@@ -125,7 +113,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
 
   const auto ckpt_path = cfg.output_dir / "checkpoint.pt";
   const auto csv_path = cfg.output_dir / "metrics.csv";
-  on_root(comm, [&] { std::filesystem::create_directories(cfg.output_dir); });
+  core::on_root(comm, [&] { std::filesystem::create_directories(cfg.output_dir); });
 
   torch::manual_seed(t.seed);
   Vae model(cfg.model);
@@ -167,7 +155,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   summary.metrics = csv_path;
   const auto start = Clock::now();
   auto save = [&] {
-    on_root(comm, [&] {
+    core::on_root(comm, [&] {
       save_checkpoint(ckpt_path, model, &optimizer, state);
       core::write_file_atomically(csv_path, state.metrics_csv);
     });

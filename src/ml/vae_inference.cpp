@@ -8,6 +8,7 @@
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/partition.hpp"
+#include "core/threads.hpp"
 #include "ml/checkpoint.hpp"
 #include "ml/inference_model.hpp"
 
@@ -20,10 +21,10 @@ RowBlock row_block(const core::Comm& comm, std::int64_t total) {
 
 Vae load_for_inference(const core::Comm& comm, const InferenceOptions& options,
                        const VeSource& source) {
+  core::set_threads(options.threads);
   at::set_num_threads(options.threads);
   std::optional<Vae> model;
-  core::collective(comm, core::ExitCode::input,
-                   [&] { model.emplace(load_model(options.checkpoint)); });
+  core::collective(comm, [&] { model.emplace(load_model(options.checkpoint)); });
   if ((*model)->options().ve_size != source.edge())
     throw core::InputError(core::format_error(
         options.checkpoint.string(),

@@ -6,13 +6,9 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/comm.hpp"
 #include "core/errors.hpp"
-#include "core/output_path.hpp"
+#include "core/threads.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/damask/result_files.hpp"
 #include "cp/spectral_solver.hpp"
@@ -36,9 +32,7 @@ std::string default_output(const CpOptions& o) {
 }
 
 int run_cp(const CpOptions& o, const core::Comm& world) {
-#ifdef _OPENMP
-  omp_set_num_threads(std::max(1, o.threads));
-#endif
+  core::set_threads(o.threads);
   cp::GridMaterial grid;
   cp::LoadCase load;
   cp::SolverNumerics num;
@@ -71,19 +65,6 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                r.sigma_avg(2, 2) * 1e-6, r.iterations, r.converged ? "" : "  not converged");
     std::fflush(stdout);
   });
-  // The result is written first and each output on its own: a failure on one (a full
-  // disk, a folder removed meanwhile) names what was still saved instead of losing it all.
-  std::vector<std::string> saved, failed;
-  const auto attempt = [&](const std::filesystem::path& file, auto&& write) {
-    try {
-      core::collective(world, core::ExitCode::input, write);
-      saved.push_back(file.string());
-    } catch (const core::CollectiveError& e) {
-      failed.push_back(e.what());
-    }
-  };
-  attempt(out, [&] {
-    if (world.is_root()) cp::write_result_h5(out, result, grid, o.method);
   });
   attempt(cp::csv_beside(out), [&] {
     if (world.is_root()) cp::write_result_csv(cp::csv_beside(out), result);

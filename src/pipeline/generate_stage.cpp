@@ -7,16 +7,13 @@
 #include <chrono>
 #include <cmath>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "core/comm.hpp"
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/partition.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "io/ve_set.hpp"
 #include "io/vti.hpp"
 #include "pipeline/stage.hpp"
@@ -60,11 +57,7 @@ std::vector<core::OutputPath> generate_outputs(const GenerateJob& job) {
 GenerateSummary run_generate(const GenerateJob& job, const core::Comm& world) {
   const auto& p = job.params;
   const auto t0 = std::chrono::steady_clock::now();
-#ifdef _OPENMP
-  // One thread per rank unless asked: ranks already fill the cores, and idle OpenMP
-  // workers spinning next to busy ranks slow both down.
-  omp_set_num_threads(std::max(1, job.threads));
-#endif
+  core::set_threads(job.threads);
   std::vector<std::int64_t> vti_ids = p.vti_ids;
   if (job.vti_dir && vti_ids.empty()) vti_ids.push_back(0);
   core::prepare_outputs(world, generate_outputs(job));

@@ -57,8 +57,7 @@ ml::InferenceOptions inference_options(const VaeArgs& a, const VaeSetup& s) {
 
 std::unique_ptr<ml::VeSource> source_for(const VaeArgs& a, const VaeSetup& s, const core::Comm& world) {
   std::unique_ptr<ml::VeSource> src;
-  core::collective(world, core::ExitCode::input,
-                   [&] { src = a.ve_set.empty() ? make_source(s) : make_ve_set_source(a.ve_set, 0); });
+  core::collective(world, [&] { src = a.ve_set.empty() ? make_source(s) : make_ve_set_source(a.ve_set, 0); });
   return src;
 }
 

@@ -44,7 +44,7 @@ void write_reconstructions_of(const core::Comm& world, const ml::InferenceOption
   rows.checkpoint = options.checkpoint.string();
   io::write_reconstructions(out, rows, world);
   if (!vti_dir.empty()) {
-    core::collective(world, core::ExitCode::input, [&] {
+    core::collective(world, [&] {
       std::error_code ec;
       std::filesystem::create_directories(vti_dir, ec);
       if (ec)

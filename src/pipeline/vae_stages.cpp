@@ -14,7 +14,7 @@ namespace {
 
 std::unique_ptr<ml::VeSource> open_source(const VaeSetup& s, const core::Comm& world) {
   std::unique_ptr<ml::VeSource> src;
-  core::collective(world, core::ExitCode::input, [&] { src = make_source(s); });
+  core::collective(world, [&] { src = make_source(s); });
   return src;
 }
 

@@ -62,8 +62,7 @@ void write_fields_vti(const std::filesystem::path& file, const SpectralSolver& s
   const std::size_t local = 9 * solver.local_cells();
   auto F = comm.gatherv(std::span<const double>(solver.F_local(), local));
   auto P = comm.gatherv(std::span<const double>(solver.P_local(), local));
-  core::collective(comm, core::ExitCode::input, [&] {
-    if (!comm.is_root()) return;
+  core::on_root(comm, [&] {
     io::vti::ImageData img;
     img.cells = grid.cells;
     for (int d = 0; d < 3; ++d) img.spacing[d] = grid.size[d] / grid.cells[d];

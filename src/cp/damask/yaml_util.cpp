@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "core/errors.hpp"
+#include "core/suggest.hpp"
 
 namespace mspipe::cp::damask {
 
@@ -70,7 +71,11 @@ std::string YamlFile::string(const YAML::Node& n, const std::string& path) const
 void YamlFile::only(const YAML::Node& m, const std::set<std::string>& known, const std::string& path) const {
   for (const auto& kv : m) {
     const std::string k = kv.first.Scalar();
-    if (!known.count(k)) fail(kv.first, join(path, k), "is not supported here");
+    if (known.count(k)) continue;
+    // Half the key's length keeps one-letter keys (DAMASK's R, O) from odd suggestions.
+    const auto best = core::closest_match(k, known, k.size() / 2);
+    fail(kv.first, join(path, k),
+         best ? fmt::format("is not supported here (did you mean '{}'?)", *best) : "is not supported here");
   }
 }
 

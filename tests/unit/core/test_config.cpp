@@ -107,3 +107,55 @@ TEST(Config, DefaultsAndValuesOfEveryType) {
   EXPECT_NO_THROW(r.finish());
   EXPECT_NE(error_of([&] { r.numbers("v", std::nullopt, 3); }).find("expected 3 numbers, found 2"), std::string::npos);
 }
+
+TEST(Config, KindSaysWhatAKeyHoldsAndCountsAsAsked) {
+  using mspipe::core::ValueKind;
+  auto cfg = Config::parse("i = 3\nx = 2.5\nb = false\ns = \"Cu\"\nv = [1, 2]\nd = 1979-05-27\n[t]\n",
+                           "f.toml");
+  auto r = cfg.root();
+  EXPECT_EQ(r.kind("i"), ValueKind::integer);
+  EXPECT_EQ(r.kind("x"), ValueKind::floating);
+  EXPECT_EQ(r.kind("b"), ValueKind::boolean);
+  EXPECT_EQ(r.kind("s"), ValueKind::string);
+  EXPECT_EQ(r.kind("v"), ValueKind::array);
+  EXPECT_EQ(r.kind("d"), ValueKind::date_time);
+  EXPECT_EQ(r.kind("t"), ValueKind::table);
+  EXPECT_EQ(r.kind("absent"), ValueKind::absent);
+  EXPECT_NO_THROW(r.finish());  // asking for the kind is asking for the key
+}
+
+// Every configuration error starts with "file:line:col: error: " and names the key path.
+TEST(Config, FailAndConfigErrorCarryFileLineColumnAndKeyPath) {
+  auto cfg = Config::parse(kDoc, "inputs/demo.toml");
+  const auto cp = cfg.root().section("cp");
+  EXPECT_EQ(error_of([&] { cp.fail("ranks_per_sim", "3 does not divide the 4 ranks"); }),
+            "inputs/demo.toml:11:17: error: cp.ranks_per_sim: 3 does not divide the 4 ranks");
+  EXPECT_EQ(error_of([&] { mspipe::core::config_error(cp, "ranks_per_sim", "too many"); }),
+            "inputs/demo.toml:11:17: error: cp.ranks_per_sim: too many");
+  // An absent key is placed at its table's header.
+  EXPECT_EQ(error_of([&] { cp.fail("count", "is needed here"); }),
+            "inputs/demo.toml:10:1: error: cp.count: is needed here");
+}
+
+// A check made at run time, after the Config is gone, still points into the file.
+TEST(Config, KeyRefKeepsTheLocationForLaterChecks) {
+  mspipe::core::KeyRef ref;
+  {
+    auto cfg = Config::parse(kDoc, "inputs/demo.toml");
+    ref = cfg.root().section("cp").ref("ranks_per_sim");
+  }
+  EXPECT_EQ(ref.where, "inputs/demo.toml:11:17");
+  EXPECT_EQ(ref.path, "cp.ranks_per_sim");
+  EXPECT_EQ(error_of([&] { ref.fail("2 does not divide the 3 ranks"); }),
+            "inputs/demo.toml:11:17: error: cp.ranks_per_sim: 2 does not divide the 3 ranks");
+}
+
+TEST(Config, ConfigErrorsExitWithTheConfigCode) {
+  auto cfg = Config::parse(kDoc, "f.toml");
+  try {
+    cfg.root().section("cp").fail("ranks_per_sim", "x");
+    ADD_FAILURE() << "fail() returned";
+  } catch (const mspipe::core::CollectiveError& e) {
+    EXPECT_EQ(e.exit_code(), 3);
+  }
+}

@@ -28,6 +28,17 @@ Phase from_toml(const std::string& file) {
 
 void expect_same(const Phase& a, const Phase& b) { test_support::expect_same_parameters(a, b); }
 
+// The ConfigError that reading [material] from `toml` gives ("" when there is none).
+std::string material_error(const std::string& toml) {
+  const auto cfg = core::Config::parse(toml, "m.toml");
+  try {
+    read_material(cfg.root().section("material"));
+  } catch (const core::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST(MaterialInputs, ShippedTomlFilesEqualThePresets) {
@@ -45,13 +56,20 @@ TEST(MaterialInputs, DamaskCaseMaterialsEqualThePresets) {
 }
 
 TEST(MaterialInputs, UnknownTomlKeyNamesTheKey) {
-  const auto cfg = core::Config::parse(
-      "[material]\npreset = \"Cu\"\n[material.plastic]\nxi_O_sl = [1e6]\n", "m.toml");
-  try {
-    read_material(cfg.root().section("material"));
-    FAIL() << "expected a ConfigError";
-  } catch (const core::ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("xi_O_sl"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("xi_0_sl"), std::string::npos) << e.what();
-  }
+  const auto e = material_error("[material]\npreset = \"Cu\"\n[material.plastic]\nxi_O_sl = [1e6]\n");
+  EXPECT_NE(e.find("xi_O_sl"), std::string::npos) << e;
+  EXPECT_NE(e.find("xi_0_sl"), std::string::npos) << e;
+}
+
+// A parameter is a number or a list of numbers (one per family); anything else is an
+// error at the value, not a guess.
+TEST(MaterialInputs, ScalarAndOneElementListAreTheSameParameter) {
+  const auto scalar = core::Config::parse(
+      "[material]\npreset = \"Cu\"\n[material.plastic]\nxi_0_sl = 2.0e6\n", "m.toml");
+  const auto list = core::Config::parse(
+      "[material]\npreset = \"Cu\"\n[material.plastic]\nxi_0_sl = [2.0e6]\n", "m.toml");
+  expect_same(read_material(scalar.root().section("material")),
+              read_material(list.root().section("material")));
+  EXPECT_EQ(material_error("[material]\npreset = \"Cu\"\n[material.plastic]\nn_sl = \"twenty\"\n"),
+            "m.toml:4:8: error: material.plastic.n_sl: expected a number, found \"twenty\"");
 }

@@ -32,6 +32,7 @@ void ensure_petsc() {
   if (initialised) return;
   // mspipe handles its own signals and floating-point environment.
   petsc_check(PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr), "PetscOptionsSetValue");
+  PETSC_COMM_WORLD = MPI_COMM_SELF;
   petsc_check(PetscInitializeNoArguments(), "PetscInitializeNoArguments");
   core::at_mpi_finalize(finalize_petsc);
 }

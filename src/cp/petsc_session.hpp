@@ -1,7 +1,9 @@
 #pragma once
-// PETSc is initialised once per process, on first use, after MPI. PETSC_COMM_WORLD stays
-// MPI_COMM_WORLD; every solver creates its PETSc objects on the communicator it is
-// given, so simulations run side by side on sub-communicators. PetscFinalize runs
+// PETSc is initialised once per process, on first use, after MPI, with PETSC_COMM_WORLD
+// set to MPI_COMM_SELF: initialisation is then local to the process, so a rank that never
+// simulates (a collector, a trainer, a worker group left without a VE) never has to join
+// it. Every solver creates its PETSc objects on the communicator it is given, so
+// simulations run side by side on sub-communicators. PetscFinalize runs
 // when MPI is finalised (an attribute on MPI_COMM_SELF), whoever finalises MPI.
 namespace mspipe::cp {
 

@@ -79,23 +79,22 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   const auto& t = cfg.train;
   const int ranks = comm.size();
   if (data.edge() != cfg.model.ve_size)
-    throw core::ConfigError(fmt::format("vae.ve_size = {} but the VEs of {} have {} voxels per side",
-                                        cfg.model.ve_size, data.describe(), data.edge()));
+    cfg.keys.ve_size.fail(fmt::format("is {} but the VEs of {} have {} voxels per side", cfg.model.ve_size,
+                                      data.describe(), data.edge()));
   if (t.batch_size % ranks != 0)
-    throw core::ConfigError(fmt::format("vae.batch_size = {} must be a multiple of the {} trainer ranks "
-                                        "(every rank takes the same share of each batch)",
-                                        t.batch_size, ranks));
+    cfg.keys.batch_size.fail(fmt::format("{} must be a multiple of the {} trainer ranks "
+                                         "(every rank takes the same share of each batch)",
+                                         t.batch_size, ranks));
   const auto split = split_indices(data.size(), t.test_fraction, t.seed);
   const auto train_n = static_cast<std::int64_t>(split.train.size());
   if (train_n < t.batch_size)
-    throw core::ConfigError(fmt::format("vae.batch_size = {} exceeds the {} training VEs", t.batch_size, train_n));
+    cfg.keys.batch_size.fail(fmt::format("{} exceeds the {} training VEs", t.batch_size, train_n));
   torch::Device device(torch::kCPU);
   if (t.device == "cuda") {
     if (!torch::cuda::is_available())
-      throw core::ConfigError("vae.device = \"cuda\" but this LibTorch has no CUDA device");
+      cfg.keys.device.fail("\"cuda\" but this LibTorch has no CUDA device");
     device = torch::Device(torch::kCUDA);
   }
-  core::set_threads(t.threads);
   core::set_threads(t.threads);
   at::set_num_threads(t.threads);
 
@@ -103,8 +102,8 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   // At ve_size 16 the last encoder stage is one voxel: BatchNorm then sees one value per
   // channel on a rank with one sample, which has no batch statistics.
   if (cfg.model.norm == Norm::batch && local_batch == 1 && cfg.model.ve_size <= 16)
-    throw core::ConfigError(fmt::format(
-        "vae.norm = \"batch\" needs at least 2 samples per rank at ve_size {} (batch_size {} on {} "
+    cfg.keys.norm.fail(fmt::format(
+        "\"batch\" needs at least 2 samples per rank at ve_size {} (batch_size {} on {} "
         "ranks gives 1): raise vae.batch_size or use norm = \"group\"",
         cfg.model.ve_size, t.batch_size, ranks));
   const std::int64_t steps_per_epoch = train_n / t.batch_size;  // the last partial batch is dropped
@@ -126,10 +125,10 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   if (how == TrainStart::resume && std::filesystem::exists(ckpt_path)) {
     const auto saved = read_checkpoint_header(ckpt_path);
     if (describe_model_options(saved.model) != describe_model_options(cfg.model) || saved.position.seed != t.seed)
-      throw core::ConfigError(fmt::format("{}: the checkpoint was written for another model or seed ({}, seed {}); "
-                                          "remove it or change vae.output_dir",
-                                          ckpt_path.string(), describe_model_options(saved.model),
-                                          saved.position.seed));
+      cfg.keys.output_dir.fail(fmt::format("{} was written for another model or seed ({}, seed {}); remove it "
+                                           "or change vae.output_dir",
+                                           ckpt_path.string(), describe_model_options(saved.model),
+                                           saved.position.seed));
     load_checkpoint_state(ckpt_path, model);
     state = saved;
     core::log::info("vae: resuming from {} at epoch {}, step {}", ckpt_path.string(), state.position.epoch,
@@ -207,10 +206,15 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
                                      pos.epoch + 1, pos.global_step, s.bce / steps, s.spectral / steps,
                                      s.kl / steps, s.total / steps, test.bce, test.spectral, test.kl, test.total, test.phi4_mean,
                                      test.phi4_std);
-    core::log::info("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}), "
-                    "test phi4 {:.4f} ± {:.4f}",
-                    pos.epoch + 1, t.epochs, s.total / steps, test.total, test.bce, test.spectral, test.phi4_mean,
-                    test.phi4_std);
+    // About ten epoch lines per run at info level (every epoch is in metrics.csv and at
+    // debug level): a long run stays readable beside the progress line.
+    const std::int64_t every = std::max<std::int64_t>(1, t.epochs / 10);
+    const bool report = (pos.epoch + 1) % every == 0 || pos.epoch + 1 == t.epochs;
+    core::log::write(report ? core::log::Level::info : core::log::Level::debug,
+                     fmt::format("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}), "
+                                 "test phi4 {:.4f} ± {:.4f}",
+                                 pos.epoch + 1, t.epochs, s.total / steps, test.total, test.bce, test.spectral,
+                                 test.phi4_mean, test.phi4_std));
     summary.train_total = s.total / steps;
     summary.test_total = test.total, summary.test_bce = test.bce, summary.test_spectral = test.spectral;
     summary.test_phi4_mean = test.phi4_mean, summary.test_phi4_std = test.phi4_std;

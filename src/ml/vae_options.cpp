@@ -25,6 +25,7 @@ std::string ModelOptions::architecture() const {
 VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int threads) {
   using core::Range;
   VaeConfig c;
+  c.keys = {vae.ref("ve_size"), vae.ref("batch_size"), vae.ref("device"), vae.ref("norm"), vae.ref("output_dir")};
   auto& m = c.model;
   m.blocks = blocks_for(vae.string("architecture", "resnet18", {"resnet12", "resnet18", "resnet34"}));
   m.width = static_cast<int>(vae.integer("width", 64, Range::between(1, 4096)));

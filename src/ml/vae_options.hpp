@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/config.hpp"
+
 namespace mspipe::core { class Section; }
 
 namespace mspipe::ml {
@@ -79,6 +81,12 @@ struct VaeConfig {
   TrainOptions train;
   DataOptions data;
   std::filesystem::path output_dir = "vae";  // checkpoints, metrics.csv
+  // Where the keys checked only when training starts (against the data and the ranks)
+  // were given, so those errors name file, line and column too.
+  struct Keys {
+    core::KeyRef ve_size{"[vae]", "vae.ve_size"}, batch_size{"[vae]", "vae.batch_size"},
+        device{"[vae]", "vae.device"}, norm{"[vae]", "vae.norm"}, output_dir{"[vae]", "vae.output_dir"};
+  } keys;
 };
 
 // Blocks per stage for "resnet12", "resnet18", "resnet34".

@@ -8,6 +8,7 @@
 
 #include "core/comm.hpp"
 #include "core/errors.hpp"
+#include "core/output_path.hpp"
 #include "core/threads.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/damask/result_files.hpp"
@@ -65,6 +66,19 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                r.sigma_avg(2, 2) * 1e-6, r.iterations, r.converged ? "" : "  not converged");
     std::fflush(stdout);
   });
+  // The result is written first and each output on its own: a failure on one (a full
+  // disk, a folder removed meanwhile) names what was still saved instead of losing it all.
+  std::vector<std::string> saved, failed;
+  const auto attempt = [&](const std::filesystem::path& file, auto&& write) {
+    try {
+      core::collective(world, write);
+      saved.push_back(file.string());
+    } catch (const core::CollectiveError& e) {
+      failed.push_back(e.what());
+    }
+  };
+  attempt(out, [&] {
+    if (world.is_root()) cp::write_result_h5(out, result, grid, o.method);
   });
   attempt(cp::csv_beside(out), [&] {
     if (world.is_root()) cp::write_result_csv(cp::csv_beside(out), result);

@@ -53,6 +53,11 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
   }
   root.finish();
 
+  std::vector<core::OutputPath> outputs{
+      {ctx.output_dir, "run.output_dir", run.where("output_dir"), core::OutputPath::Kind::folder}};
+  for (const auto& stage : stages)
+    for (auto& o : stage->outputs()) outputs.push_back(std::move(o));
+  core::prepare_outputs(world, outputs);
   core::log::info("mspipe: {} on {} rank(s), output in {}", config.string(), world.size(),
                   ctx.output_dir.string());
   // Stages run in the pipeline's order whatever order the list gives.

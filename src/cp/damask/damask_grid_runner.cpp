@@ -255,13 +255,4 @@ GridRunOutcome run_damask_grid(const core::Comm& comm, const GridMaterial& grid,
   return out;
 }
 
-SimulationResult simulate_with_damask_grid(const core::Comm& comm, const GridMaterial& grid,
-                                           const LoadCase& load, const SolverNumerics& numerics,
-                                           const GridRunConfig& config, std::int64_t ve_id) {
-  auto out = run_damask_grid(comm, grid, load, numerics, config,
-                             config.work_dir / fmt::format("ve_{}", ve_id));
-  if (!out.ok && comm.is_root()) core::log::warn("simulate: VE {}: {}", ve_id, out.message);
-  return std::move(out.result);
-}
-
 }  // namespace mspipe::cp::damask

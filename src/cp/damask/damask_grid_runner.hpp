@@ -67,10 +67,4 @@ GridRunOutcome run_damask_grid(const core::Comm& comm, const GridMaterial& grid,
                                const LoadCase& load, const SolverNumerics& numerics,
                                const GridRunConfig& config, const std::filesystem::path& dir);
 
-// The simulate stage's DAMASK_grid engine for one volume element: run_damask_grid in
-// <work_dir>/ve_<id>, a failure logged (by the root) as a warning with its message.
-SimulationResult simulate_with_damask_grid(const core::Comm& comm, const GridMaterial& grid,
-                                           const LoadCase& load, const SolverNumerics& numerics,
-                                           const GridRunConfig& config, std::int64_t ve_id);
-
 }  // namespace mspipe::cp::damask

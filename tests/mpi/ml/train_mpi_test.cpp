@@ -26,6 +26,11 @@ VaeConfig tiny_config(const fs::path& out) {
   return c;
 }
 
+// A folder of this test binary's own for `name`: np2 and np4 runs go side by side.
+fs::path scratch(const core::Comm& comm, const std::string& name) {
+  return fs::path("test_scratch") / ("ml_train_np" + std::to_string(comm.size())) / name;
+}
+
 // Removes `dir` on rank 0 before anyone writes into it.
 void fresh(const core::Comm& comm, const fs::path& dir) {
   if (comm.rank() == 0) fs::remove_all(dir);
@@ -65,7 +70,7 @@ double relative_update_difference(const fs::path& a, const fs::path& b, Vae& ini
 TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch) {
   core::Comm world(MPI_COMM_WORLD);
   auto data = make_synthetic_source(5, 0, 10, 16, 5);  // 8 train, 2 test: 2 steps per epoch
-  const fs::path many = "ml_dp_many", one = "ml_dp_one";
+  const fs::path many = scratch(world, "ml_dp_many"), one = scratch(world, "ml_dp_one");
   fresh(world, many);
   fresh(world, one);
   const auto cfg_many = tiny_config(many);
@@ -88,11 +93,11 @@ TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch)
     EXPECT_NEAR(s_many.train_total, s_one.train_total, 1e-5 * std::abs(s_one.train_total));
     EXPECT_NEAR(s_many.test_total, s_one.test_total, 1e-5 * std::abs(s_one.test_total));
     // A different seed gives a clearly different model (the comparison can fail).
-    auto other = tiny_config("ml_dp_other");
+    auto other = tiny_config(scratch(world, "ml_dp_other"));
     other.train.seed = 6;
-    fs::remove_all("ml_dp_other");
+    fs::remove_all(other.output_dir);
     train_vae(single, other, *data, TrainStart::fresh);
-    const double rel_other = relative_update_difference(fs::path("ml_dp_other") / "checkpoint.pt", one / "checkpoint.pt", init);
+    const double rel_other = relative_update_difference(other.output_dir / "checkpoint.pt", one / "checkpoint.pt", init);
     std::printf("relative difference of the updates for another seed: %.3g\n", rel_other);
     EXPECT_GT(rel_other, 0.5);
   }
@@ -103,7 +108,7 @@ TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
   core::Comm world(MPI_COMM_WORLD);
   // 32^3 so that BatchNorm has batch statistics with one sample per rank on 4 ranks.
   auto data = make_synthetic_source(8, 0, 10, 32, 5);
-  const fs::path straight = "ml_resume_straight", broken = "ml_resume_broken";
+  const fs::path straight = scratch(world, "ml_resume_straight"), broken = scratch(world, "ml_resume_broken");
   fresh(world, straight);
   fresh(world, broken);
   auto cfg = tiny_config(straight);
@@ -133,7 +138,7 @@ TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
 TEST(DataParallelTraining, BatchNormWithOneSamplePerRankAtSize16IsAConfigError) {
   core::Comm world(MPI_COMM_WORLD);
   auto data = make_synthetic_source(5, 0, 10, 16, 5);
-  auto cfg = tiny_config("ml_bad_bn");
+  auto cfg = tiny_config(scratch(world, "ml_bad_bn"));
   cfg.model.norm = Norm::batch;
   cfg.train.batch_size = world.size();
   EXPECT_THROW(train_vae(world, cfg, *data, TrainStart::fresh), core::ConfigError);
@@ -143,7 +148,7 @@ TEST(DataParallelTraining, BatchThatDoesNotSplitEvenlyIsAConfigError) {
   core::Comm world(MPI_COMM_WORLD);
   if (world.size() < 2) GTEST_SKIP();
   auto data = make_synthetic_source(5, 0, 10, 16, 5);
-  auto cfg = tiny_config("ml_bad_batch");
+  auto cfg = tiny_config(scratch(world, "ml_bad_batch"));
   cfg.train.batch_size = 3;
   EXPECT_THROW(train_vae(world, cfg, *data, TrainStart::fresh), core::ConfigError);
 }

@@ -7,8 +7,6 @@
 namespace mspipe::core {
 
 namespace {
-// MPI counts are int: larger buffers go in pieces.
-constexpr std::int64_t kMaxMpiCount = std::int64_t(1) << 30;
 // Slices start on 64-byte boundaries; the sum runs through a block that stays in L1.
 constexpr std::int64_t kAlign = 16, kBlock = 4096;
 }  // namespace
@@ -81,11 +79,8 @@ void SharedAllreduce::sum(std::int64_t scaled, float scale) {
   node_barrier();  // every buffer now holds the node's sum
   if (nodes_ == 1) return;
   float* mine = peer_[node_.rank()];
-  if (!leaders_.is_null()) {
-    for (std::int64_t off = 0; off < count_; off += kMaxMpiCount)
-      MPI_Allreduce(MPI_IN_PLACE, mine + off, static_cast<int>(std::min(kMaxMpiCount, count_ - off)),
-                    MPI_FLOAT, MPI_SUM, leaders_.get());
-  }
+  if (!leaders_.is_null())
+    leaders_.allreduce_inplace(std::span<float>(mine, static_cast<std::size_t>(count_)), ReduceOp::sum);
   node_barrier();
   if (leaders_.is_null()) std::copy_n(peer_[0], count_, mine);
   node_barrier();  // the leader's buffer is free to change again

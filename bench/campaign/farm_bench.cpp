@@ -4,10 +4,11 @@
 //               before the clock stops: tasks/s of the whole farm;
 //   storage     the collector's storage alone (append + a sync per second, then finish):
 //               records/s, the ceiling of the farm;
-//   idle        one task of 2 s and nothing else: the collector waits for it and every
-//               other group waits for an answer (the busy one sleeps) (the queue is empty, but the
-//               busy group could still fail and hand its task back); CPU share (getrusage, user +
-//               system) of the collector and of a waiting group's root over that time.
+//   idle        one task of 5 s (a sleep) and nothing else: the collector waits for it
+//               and every other group waits for an answer (the queue is empty, but the
+//               busy group could still fail and hand its task back); CPU share (getrusage,
+//               user + system) of the collector, of the waiting roots, and of the sleeping
+//               rank (the floor: Open MPI's own threads).
 // Run it oversubscribed (--oversubscribe) to see whether waiting ranks leave the cores
 // to those that work.
 #include <sys/resource.h>
@@ -50,7 +51,7 @@ class Sleep : public campaign::TaskRunner {
  public:
   campaign::TaskOutcome run(const core::Comm&, const campaign::Task&,
                             const campaign::StopToken&) override {
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    std::this_thread::sleep_for(std::chrono::seconds(5));
     return {};
   }
 };
@@ -121,7 +122,12 @@ int main(int argc, char** argv) {
   const auto idle = farm(world, dir / "idle", 1, sleep, identity);
   const std::vector<double> share = world.allgather(idle.cpu / idle.wall);
   if (world.is_root())
-    std::printf("idle        %.2f s  collector CPU %.2f %%  worker roots CPU at most %.2f %%\n",
-                idle.wall, 100 * share[0], 100 * *std::max_element(share.begin() + 1, share.end()));
+    // The lowest share is the busy group's, asleep in its task: what an MPI process costs
+    // doing nothing (Open MPI's own threads), the floor of the others.
+    std::printf(
+        "idle        %.2f s  CPU: collector %.2f %%, waiting roots at most %.2f %%, a sleeping "
+        "rank %.2f %%\n",
+        idle.wall, 100 * share[0], 100 * *std::max_element(share.begin() + 1, share.end()),
+        100 * *std::min_element(share.begin() + 1, share.end()));
   return 0;
 }

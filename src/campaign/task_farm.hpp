@@ -19,7 +19,7 @@
 //   - The manager never blocks on a group. Its loop takes every waiting message with
 //     iprobe (matched, so a message of unknown size is received into a buffer of its
 //     size), syncs the storage when due, fences overdue groups, and sleeps when nothing
-//     came: 50 us, doubling to idle_sleep_max_us (1 ms). Open MPI's blocking calls poll
+//     came: 50 us, doubling to idle_sleep_max_us (2 ms). Open MPI's blocking calls poll
 //     the network without sleeping, so a blocking manager would take a whole core from
 //     the simulations it serves (`mpirun --oversubscribe` on a laptop); the measured idle
 //     share is in bench/campaign/farm_bench.cpp. Its replies are 16-byte sends that
@@ -27,7 +27,8 @@
 //   - A group's root waits for its reply with irecv + test + the same growing sleep, and
 //     the group's other ranks wait for the root's word the same way, for the same reason
 //     (a blocking receive polls at 100 % of a core). The reply to a result comes within
-//     a loop turn of the manager, so the sleep adds at most about a millisecond per task.
+//     a loop turn of the manager, so the sleep adds at most about 2 ms per task, and nothing while
+//     the farm is busy.
 //
 // Terminal statuses (exactly one per id, status meanings in task.hpp): the manager
 // appends every try's record; a failed try is handed out again (attempt + 1) until
@@ -87,7 +88,7 @@ struct FarmOptions {
   double task_timeout_s = 3600;           // a try's wall limit (StopToken::expired())
   double fence_margin_s = 60;             // grace beyond the timeout before a group is fenced
   double stop_grace_s = 60;               // SIGUSR1 to a clean exit
-  int idle_sleep_max_us = 1000;           // longest sleep of a waiting loop
+  int idle_sleep_max_us = 2000;           // longest sleep of a waiting loop
   int groups = 0;                         // worker groups in the farm (manager)
   int ranks_per_sim = 1;                  // ranks per group (manager: where the roots are)
   std::FILE* acknowledgements = nullptr;  // "ack <id> <status> <attempts>" lines, flushed

@@ -187,3 +187,26 @@ TEST(TaskFarm, AStopRecordsInterruptedTriesAndTheRerunCompletes) {
     EXPECT_TRUE(state.rerun.empty());
   }
 }
+
+TEST(TaskFarm, ATryPastItsWallLimitEndsAsATimeoutAndIsNotRetried) {
+  core::Comm world(MPI_COMM_WORLD);
+  const auto dir = test_scratch::fresh_scratch_dir("farm_timeout", world);
+  const Layout layout = campaign::resolve(world.size(), {1, 0, 1}, true);
+  // Tries of 300-400 ms against a limit of 50 ms; the fence is far off (5 s).
+  test_campaign::SleepyRunner runner(identity().points, 300, 400);
+  const auto s =
+      run_farm(world, layout, dir,
+               {.first_id = 20, .count = 6, .task_timeout_s = 0.05, .fence_margin_s = 5}, runner);
+  if (world.rank() == 0) {
+    EXPECT_EQ(s.handed_out, 6u);
+    EXPECT_EQ(s.per_status[int(Status::timeout)], 6u);
+    EXPECT_EQ(s.fenced, 0u);
+    const auto state = campaign::rebuild(dir);
+    ASSERT_EQ(state.done.size(), 6u);
+    for (const auto& e : state.entries) {
+      EXPECT_EQ(e.status, Status::timeout);
+      EXPECT_EQ(e.attempts, 1);
+      EXPECT_GE(e.ve_id, 20);
+    }
+  }
+}

@@ -334,7 +334,20 @@ Record record_of(const Task& t, TaskOutcome out, std::vector<float> fingerprint,
 FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir,
                         const Identity& identity, const StorageOptions& storage,
                         const FarmOptions& options) {
-  return Manager(farm, dir, identity, storage, options).run();
+  std::optional<Manager> manager;
+  try {
+    manager.emplace(farm, dir, identity, storage, options);
+  } catch (...) {
+    // The folder could not be read or opened (another campaign's files, a second writer):
+    // the groups are told to stop at once, so that the error ends the job cleanly on
+    // every rank instead of leaving the workers waiting for work.
+    const std::array<std::int64_t, 2> stop{-1, 0};
+    for (int g = 0; g < options.groups; ++g)
+      farm.send(std::span<const std::int64_t>(stop), 1 + g * options.ranks_per_sim,
+                farm_tag::assign);
+    throw;
+  }
+  return manager->run();
 }
 
 std::size_t run_worker(const core::Comm& farm, const core::Comm& group, int group_index,

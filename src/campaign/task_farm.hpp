@@ -45,6 +45,9 @@
 //     a worker's only thread is inside the solver and MPI is initialised FUNNELED, so a
 //     deadline is what can be checked. A dead rank ends the whole Open MPI job (mpirun
 //     kills the others); a rerun then resumes from the storage (exactly once).
+//   - The folder cannot be opened (files of another campaign, a second writer of the
+//     same collector): run_manager tells every group to stop and rethrows, so the
+//     error ends the job on every rank (worker groups return having run nothing).
 //   - A record that does not decode, or a message with an unknown tag, is a bug: the
 //     manager throws (the driver aborts the job).
 //   - At the end of the work, the manager waits for a fenced group one more allowance

@@ -11,6 +11,7 @@
 #include "campaign/state.hpp"
 #include "campaign/stop_signal.hpp"
 #include "campaign/task_farm.hpp"
+#include "core/errors.hpp"
 #include "support/campaign_records.hpp"
 #include "support/farm_runner.hpp"
 #include "support/scratch_dir.hpp"
@@ -209,4 +210,24 @@ TEST(TaskFarm, ATryPastItsWallLimitEndsAsATimeoutAndIsNotRetried) {
       EXPECT_GE(e.ve_id, 20);
     }
   }
+}
+
+TEST(TaskFarm, AFolderOfAnotherCampaignStopsEveryRankWithTheError) {
+  core::Comm world(MPI_COMM_WORLD);
+  const auto dir = test_scratch::fresh_scratch_dir("farm_foreign", world);
+  const Layout layout = campaign::resolve(world.size(), {1, 0, 1}, true);
+  test_campaign::SleepyRunner runner(identity().points, 0, 1);
+  run_farm(world, layout, dir, {.count = 10}, runner);   // files of identity()
+  const auto other = test_campaign::identity(8, 3, 43);  // another seed
+  const auto split = campaign::split_roles(world, layout);
+  campaign::FarmOptions options{.count = 20};
+  options.groups = layout.groups(world.size());
+  if (split.role == campaign::Role::collector) {
+    EXPECT_THROW(campaign::run_manager(split.farm, dir, other, {}, options), core::InputError);
+  } else {
+    EXPECT_EQ(campaign::run_worker(split.farm, split.role_comm, split.group,
+                                   campaign::layout_of(other), runner, nullptr, options),
+              0u);
+  }
+  world.barrier();
 }

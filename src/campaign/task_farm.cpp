@@ -32,7 +32,7 @@ class Backoff {
   explicit Backoff(int max_us) : max_us_(std::max(1, max_us)) {}
   void reset() { us_ = 0; }
   void wait() {
-    us_ = us_ == 0 ? std::min(50, max_us_) : std::min(2 * us_, max_us_);
+    us_ = us_ == 0 ? std::min(10, max_us_) : std::min(2 * us_, max_us_);
     std::this_thread::sleep_for(std::chrono::microseconds(us_));
   }
 

@@ -19,16 +19,17 @@
 //   - The manager never blocks on a group. Its loop takes every waiting message with
 //     iprobe (matched, so a message of unknown size is received into a buffer of its
 //     size), syncs the storage when due, fences overdue groups, and sleeps when nothing
-//     came: 50 us, doubling to idle_sleep_max_us (2 ms). Open MPI's blocking calls poll
-//     the network without sleeping, so a blocking manager would take a whole core from
-//     the simulations it serves (`mpirun --oversubscribe` on a laptop); the measured idle
-//     share is in bench/campaign/farm_bench.cpp. Its replies are 16-byte sends that
-//     leave eagerly, without waiting for the receiver.
+//     came: 10 us (the kernel adds its timer slack), doubling to idle_sleep_max_us
+//     (2 ms). Open MPI's blocking calls poll the network without sleeping, so a blocking
+//     manager would take a whole core from the simulations it serves (`mpirun
+//     --oversubscribe` on a laptop); bench/campaign/farm_bench.cpp measures the idle
+//     share (under 2 % of a core). Its replies are 16-byte sends that leave eagerly,
+//     without waiting for the receiver.
 //   - A group's root waits for its reply with irecv + test + the same growing sleep, and
 //     the group's other ranks wait for the root's word the same way, for the same reason
-//     (a blocking receive polls at 100 % of a core). The reply to a result comes within
-//     a loop turn of the manager, so the sleep adds at most about 2 ms per task, and nothing while
-//     the farm is busy.
+//     (a blocking receive polls at 100 % of a core). A reply comes within a loop turn of
+//     the manager, so the sleep adds well under a millisecond per task while the farm
+//     is busy, and at most 2 ms after a long wait.
 //
 // Terminal statuses (exactly one per id, status meanings in task.hpp): the manager
 // appends every try's record; a failed try is handed out again (attempt + 1) until

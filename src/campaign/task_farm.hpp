@@ -1,0 +1,126 @@
+#pragma once
+// The campaign's task farm: the collector (farm rank 0, also the task manager) hands VE
+// ids to worker groups on request and makes their results durable; a worker group runs
+// one task at a time through a TaskRunner (task.hpp) and knows nothing of storage.
+//
+// Communicators: `farm` holds the collector and the workers (RoleSplit::farm: collector
+// first, then group g's ranks at farm ranks 1 + g * ranks_per_sim + i); `group` is one
+// worker group (its rank 0 is the group's root, the only rank that talks to the manager).
+//
+// Protocol (tags on `farm` unless said otherwise; ids are i64):
+//   tag_ready   root -> manager   [group]             once, when the group starts
+//   tag_result  root -> manager   encoded Record      the try's outcome (record.hpp bytes,
+//                                                      size unknown: matched probe + recv);
+//                                                      also asks for the next task
+//   tag_assign  manager -> root   [id, attempt]       the next task; id -1: stop
+//   tag_group   root -> members   [id, attempt]       on `group`: the same, passed on
+//
+// Who waits where, and why nobody spins:
+//   - The manager never blocks on a group. Its loop takes every waiting message with
+//     iprobe (matched, so a message of unknown size is received into a buffer of its
+//     size), syncs the storage when due, fences overdue groups, and sleeps when nothing
+//     came: 10 us (the kernel adds its timer slack), doubling to idle_sleep_max_us
+//     (2 ms). Open MPI's blocking calls poll the network without sleeping, so a blocking
+//     manager would take a whole core from the simulations it serves (`mpirun
+//     --oversubscribe` on a laptop); bench/campaign/farm_bench.cpp measures the idle
+//     share (under 2 % of a core). Its replies are 16-byte sends that leave eagerly,
+//     without waiting for the receiver.
+//   - A group's root waits for its reply with irecv + test + the same growing sleep, and
+//     the group's other ranks wait for the root's word the same way, for the same reason
+//     (a blocking receive polls at 100 % of a core). A reply comes within a loop turn of
+//     the manager, so the sleep adds well under a millisecond per task while the farm
+//     is busy, and at most 2 ms after a long wait.
+//
+// Terminal statuses (exactly one per id, status meanings in task.hpp): the manager
+// appends every try's record; a failed try is handed out again (attempt + 1) until
+// max_attempts; interrupted tries are rerun by the next run (rebuild() lists them).
+// A record counts as done (acknowledged: "ack <id> <status> <attempts>" on
+// FarmOptions::acknowledgements) only after a sync covers it (CollectorStorage tickets).
+//
+// Failures:
+//   - A group that does not answer within task_timeout_s + fence_margin_s of its
+//     assignment is fenced off: the manager records the try as failed ("no answer
+//     within ... s"), hands the id to another group (attempt + 1, up to max_attempts)
+//     and goes on. A late answer from a fenced group is discarded (never recorded), and
+//     the group, alive after all, gets new work. There are no heartbeats during a task:
+//     a worker's only thread is inside the solver and MPI is initialised FUNNELED, so a
+//     deadline is what can be checked. A dead rank ends the whole Open MPI job (mpirun
+//     kills the others); a rerun then resumes from the storage (exactly once).
+//   - The folder cannot be opened (files of another campaign, a second writer of the
+//     same collector): run_manager tells every group to stop and rethrows, so the
+//     error ends the job on every rank (worker groups return having run nothing).
+//   - A record that does not decode, or a message with an unknown tag, is a bug: the
+//     manager throws (the driver aborts the job).
+//   - At the end of the work, the manager waits for a fenced group one more allowance
+//     (task_timeout_s + fence_margin_s) after its fence, to tell it to stop. One that
+//     never answers cannot be joined (MPI_Finalize would wait for it): run_manager returns with
+//     FarmSummary::abandoned_groups > 0 after everything is durable, and the driver must end the
+//     job with MPI_Abort.
+// Graceful stop (SIGUSR1: mpirun forwards it to every rank, stop_signal.hpp):
+//   - every running task sees it through its StopToken and returns interrupted;
+//   - the manager, seeing the flag (or any interrupted result: some rank was signalled),
+//     hands out no more work: every request is answered with stop, every result is
+//     recorded first. It waits for the busy groups until stop_grace_s minus a reserve
+//     (a tenth, at least 1 s) has passed since the stop; a group still busy then gets an
+//     interrupted record written for it and is abandoned (as above).
+//   - then it syncs, commits the last shard (finish()) and returns; worker groups return
+//     from run_worker once told to stop. Ids never handed out have no record; the rerun
+//     finds them missing and runs them.
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "campaign/collector_storage.hpp"
+#include "campaign/identity.hpp"
+#include "campaign/task.hpp"
+#include "core/comm.hpp"
+
+namespace mspipe::campaign {
+
+namespace farm_tag {
+inline constexpr int ready = 7301;
+inline constexpr int result = 7302;
+inline constexpr int assign = 7303;
+inline constexpr int group = 7304;
+}  // namespace farm_tag
+
+struct FarmOptions {
+  std::int64_t first_id = 0;  // the ids [first_id, first_id + count)
+  std::int64_t count = 0;
+  std::int32_t max_attempts = 3;
+  double task_timeout_s = 3600;           // a try's wall limit (StopToken::expired())
+  double fence_margin_s = 60;             // grace beyond the timeout before a group is fenced
+  double stop_grace_s = 60;               // SIGUSR1 to a clean exit
+  int idle_sleep_max_us = 2000;           // longest sleep of a waiting loop
+  int groups = 0;                         // worker groups in the farm (manager)
+  int ranks_per_sim = 1;                  // ranks per group (manager: where the roots are)
+  std::FILE* acknowledgements = nullptr;  // "ack <id> <status> <attempts>" lines, flushed
+};
+
+struct FarmSummary {
+  std::size_t skipped = 0;           // ids already terminal in the folder
+  std::size_t handed_out = 0;        // tries assigned
+  std::size_t recorded = 0;          // records appended (tries, fences and stops included)
+  std::size_t acknowledged = 0;      // records covered by a sync
+  std::size_t per_status[5] = {};    // recorded, by status code
+  std::size_t fenced = 0;            // tries given up on
+  std::size_t late_discarded = 0;    // answers of fenced groups
+  std::size_t abandoned_groups = 0;  // groups that never answered (the driver aborts)
+  bool stopped = false;              // a graceful stop happened
+  std::size_t unfinished = 0;        // ids left to a rerun (never handed out, interrupted, failed)
+};
+
+// The collector's side. Reads the folder (rebuild()), opens its storage, runs the farm
+// until every id is terminal or a stop completes, and closes the storage (finish()).
+FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir,
+                        const Identity& identity, const StorageOptions& storage,
+                        const FarmOptions& options);
+
+// A worker group's side: every rank of `group` calls it; returns when told to stop.
+// Returns the number of tasks this group ran.
+std::size_t run_worker(const core::Comm& farm, const core::Comm& group, int group_index,
+                       const RecordLayout& layout, TaskRunner& runner, Encoder* encoder,
+                       const FarmOptions& options);
+
+}  // namespace mspipe::campaign

@@ -28,21 +28,14 @@
 #include "campaign/state.hpp"
 #include "crash_campaign.hpp"
 #include "io/campaign_file.hpp"
+#include "support/chaos_checks.hpp"
 
 using namespace mspipe;
 namespace fs = std::filesystem;
 
 namespace {
 
-int failures = 0;
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    if (!(cond)) {                                \
-      std::fprintf(stderr, "FAIL: " __VA_ARGS__); \
-      std::fprintf(stderr, "\n");                 \
-      ++failures;                                 \
-    }                                             \
-  } while (0)
+using test_chaos::failures;
 
 struct Run {
   std::string output;
@@ -129,7 +122,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: crash_driver WRITER SCRATCH [SEEDS] [COUNT]\n");
     return 2;
   }
-  if (std::system("/usr/bin/python3 -c 'import h5py' 2>/dev/null") != 0) {
+  if (!test_chaos::h5py_available()) {
     std::fprintf(stderr, "python3-h5py is not installed: skipped\n");
     return 77;
   }
@@ -222,24 +215,7 @@ int main(int argc, char** argv) {
   }
 
   // An independent reader: h5py opens every file read-only and reads every dataset.
-  const auto list = scratch / "h5_files.txt";
-  {
-    std::FILE* out = std::fopen(list.c_str(), "w");
-    for (const auto& c : checked) std::fprintf(out, "%s\n", c.c_str());
-    std::fclose(out);
-  }
-  const std::string py =
-      "/usr/bin/python3 -c 'import sys, h5py\n"
-      "bad = 0\n"
-      "for p in open(sys.argv[1]).read().split():\n"
-      "    try:\n"
-      "        with h5py.File(p, \"r\") as f:\n"
-      "            f.visititems(lambda n, o: o[()] if isinstance(o, h5py.Dataset) else None)\n"
-      "    except Exception as e:\n"
-      "        print(\"h5py cannot read\", p, e); bad += 1\n"
-      "sys.exit(1 if bad else 0)' " +
-      list.string();
-  CHECK(std::system(py.c_str()) == 0, "h5py could not read every file");
+  CHECK(test_chaos::h5py_reads_all(checked, scratch / "h5_files.txt"), "h5py could not read every file");
   std::printf("%d seeds, %d kills (%d left a .tmp behind), %zu HDF5 files read by h5py: %s\n",
               seeds, kills, killed_with_tmp, checked.size(),
               failures ? "FAILED" : "all checks hold");

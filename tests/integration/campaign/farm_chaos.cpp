@@ -36,6 +36,7 @@
 #include "campaign/state.hpp"
 #include "farm_campaign.hpp"
 #include "support/farm_runner.hpp"
+#include "support/chaos_checks.hpp"
 
 using namespace mspipe;
 namespace fs = std::filesystem;
@@ -43,15 +44,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-int failures = 0;
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    if (!(cond)) {                                \
-      std::fprintf(stderr, "FAIL: " __VA_ARGS__); \
-      std::fprintf(stderr, "\n");                 \
-      ++failures;                                 \
-    }                                             \
-  } while (0)
+using test_chaos::failures;
 
 constexpr int ranks = 4;
 constexpr double grace_s = 20;
@@ -200,7 +193,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: campaign_farm_chaos MPIRUN PROGRAM SCRATCH SEEDS COUNT\n");
     return 2;
   }
-  if (std::system("/usr/bin/python3 -c 'import h5py' 2>/dev/null") != 0) {
+  if (!test_chaos::h5py_available()) {
     std::fprintf(stderr, "python3-h5py is not installed: skipped\n");
     return 77;
   }
@@ -325,23 +318,7 @@ int main(int argc, char** argv) {
     finish(dir, pid_dir, acks, "usr1");
   }
 
-  const fs::path list = scratch / "h5_files.txt";
-  {
-    std::ofstream out(list);
-    for (const auto& f : h5_files) out << f << "\n";
-  }
-  const std::string reader =
-      "/usr/bin/python3 -c 'import sys, h5py\n"
-      "bad = 0\n"
-      "for p in open(sys.argv[1]).read().split():\n"
-      "    try:\n"
-      "        with h5py.File(p, \"r\") as f:\n"
-      "            f.visititems(lambda n, o: o[()] if isinstance(o, h5py.Dataset) else None)\n"
-      "    except Exception as e:\n"
-      "        print(\"h5py cannot read\", p, e); bad += 1\n"
-      "sys.exit(1 if bad else 0)' " +
-      list.string();
-  CHECK(std::system(reader.c_str()) == 0, "h5py could not read every file");
+  CHECK(test_chaos::h5py_reads_all(h5_files, scratch / "h5_files.txt"), "h5py could not read every file");
   std::printf("%d seeds in %.1f s, %zu HDF5 files read by h5py, %d failures\n", seeds, chaos_s,
               h5_files.size(), failures);
   return failures == 0 ? 0 : 1;

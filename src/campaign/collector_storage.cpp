@@ -22,8 +22,8 @@ namespace {
   throw core::InputError(core::format_error(path.string(), what));
 }
 
-int lock_collector(const std::filesystem::path& dir, std::int64_t collector) {
-  const auto path = dir / fmt::format("lock_{}", collector);
+int lock_collector(const std::filesystem::path& dir, std::int64_t collector, PartFamily family) {
+  const auto path = lock_path(dir, collector, family);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) fail(path, "cannot create lock file");
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -44,9 +44,10 @@ CollectorStorage::CollectorStorage(std::filesystem::path dir, const Identity& id
   std::filesystem::create_directories(dir_, ec);
   if (ec) fail(dir_, "cannot create campaign folder: " + ec.message());
   const std::int64_t c = options_.collector;
-  lock_fd_ = lock_collector(dir_, c);
+  const PartFamily family = options_.family;
+  lock_fd_ = lock_collector(dir_, c, family);
 
-  for (const auto& tmp : stale_temporaries(dir_, c)) {
+  for (const auto& tmp : stale_temporaries(dir_, c, family)) {
     std::filesystem::remove(tmp);
     ++recovery_.temporaries_removed;
   }
@@ -54,7 +55,7 @@ CollectorStorage::CollectorStorage(std::filesystem::path dir, const Identity& id
   std::map<std::int64_t, std::set<IdAttempt>> shard_rows;
   std::vector<Record> pending;
   std::int64_t last_shard = -1, last_open = -1;
-  for (const auto& part : list_parts(dir_)) {
+  for (const auto& part : list_parts(dir_, family)) {
     if (part.collector != c) continue;
     if (part.kind == PartKind::shard) {
       const auto f = io::read_campaign_file(part.path, true);
@@ -91,19 +92,19 @@ CollectorStorage::CollectorStorage(std::filesystem::path dir, const Identity& id
   if (last_open > last_shard) {
     next = last_open;
     JournalContents replayed;
-    journal_.emplace(Journal::open(journal_path(dir_, c, next), identity_, &replayed));
+    journal_.emplace(Journal::open(journal_path(dir_, c, next, family), identity_, &replayed));
     recovery_.torn_bytes_cut = replayed.file_bytes - replayed.valid_bytes;
   } else {
     // No segment to continue (a fresh start, or the last one was covered by its shard):
     // a new one, holding again whatever an odd older segment still had pending.
     next = std::max(last_shard, last_open) + 1;
     journal_.emplace(
-        Journal::create(journal_path(dir_, c, next), JournalHeader{identity_, c, next}));
+        Journal::create(journal_path(dir_, c, next, family), JournalHeader{identity_, c, next}));
     for (const auto& r : pending) journal_->append(r);
     journal_->sync();
     carried_ = pending.size();
   }
-  shards_.emplace(dir_, identity_, c, options_.shard_size, next);
+  shards_.emplace(dir_, identity_, c, options_.shard_size, next, family);
   for (const auto& r : pending) shards_->add(r);
   if (shards_->full()) commit_shard();
 }
@@ -141,7 +142,7 @@ void CollectorStorage::commit_shard() {
   base_ += journal_->appended_count() - carried_;
   carried_ = 0;
   const std::int64_t next = shards_->next_index();
-  journal_.emplace(Journal::create(journal_path(dir_, options_.collector, next),
+  journal_.emplace(Journal::create(journal_path(dir_, options_.collector, next, options_.family),
                                    JournalHeader{identity_, options_.collector, next}));
   remove_segments_up_to(k);
 }
@@ -156,7 +157,7 @@ void CollectorStorage::finish() {
 }
 
 void CollectorStorage::remove_segments_up_to(std::int64_t index) {
-  for (const auto& part : list_parts(dir_))
+  for (const auto& part : list_parts(dir_, options_.family))
     if (part.kind == PartKind::journal && part.collector == options_.collector &&
         part.index <= index)
       std::filesystem::remove(part.path);

@@ -59,6 +59,7 @@
 
 #include "campaign/identity.hpp"
 #include "campaign/journal.hpp"
+#include "campaign/parts.hpp"
 #include "campaign/record.hpp"
 #include "campaign/shard_writer.hpp"
 
@@ -68,6 +69,9 @@ struct StorageOptions {
   std::int64_t collector = 0;
   std::int64_t shard_size = 1000;  // records per shard (and per journal segment)
   double flush_interval_s = 1.0;   // sync_if_due() syncs when this much time has passed
+  // Which files (parts.hpp): the records, or the trainers' fingerprints (a second storage
+  // of the same collector, with its own lock, journal and shards).
+  PartFamily family = PartFamily::records;
 };
 
 // What reopening found and did.

@@ -16,6 +16,18 @@ Identity complete(Identity id) {
   return id;
 }
 
+namespace {
+constexpr std::string_view kTrainedPrefix = "trained in campaign: ";
+}
+
+std::string trained_in_campaign(std::string_view vae_config_text) {
+  return std::string(kTrainedPrefix) + io::text_digest(vae_config_text);
+}
+
+bool trains_in_campaign(const Identity& id) {
+  return std::string_view(id.vae_checkpoint_digest).starts_with(kTrainedPrefix);
+}
+
 using bytes::put;
 using bytes::put_text;
 

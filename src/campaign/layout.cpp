@@ -16,18 +16,31 @@ namespace {
                                     " ranks: [campaign.layout] " + describe(suggestion)));
 }
 
+// The largest divisor of n (>= 1) that is at most r.
+int divisor_at_most(int n, int r) {
+  for (int d = std::clamp(r, 1, n); d > 1; --d)
+    if (n % d == 0) return d;
+  return 1;
+}
+
 // A layout of `world_size` ranks that keeps as much of `wanted` as possible: its
-// ranks_per_sim when one group fits, then as many groups as fit beside the trainers.
+// ranks_per_sim when the ranks after the collector are a multiple of it (else the
+// largest that divides them), then its trainers in whole late groups, as many as leave
+// one group (at least one late group when trainers were wanted and there is room).
 Layout suggest(int world_size, Layout wanted) {
-  Layout s{.collectors = 1,
-           .trainers = std::max(0, wanted.trainers),
-           .ranks_per_sim = std::max(1, wanted.ranks_per_sim)};
   if (world_size < 2) return {1, 0, 1};
-  if (s.ranks_per_sim > world_size - 1) s.ranks_per_sim = world_size - 1;
-  s.trainers = std::min(s.trainers, world_size - 1 - s.ranks_per_sim);
-  const int groups = (world_size - 1 - s.trainers) / s.ranks_per_sim;
-  s.trainers = world_size - 1 - groups * s.ranks_per_sim;  // the remainder trains
-  return s;
+  const int n = world_size - 1;
+  const int r = divisor_at_most(n, wanted.ranks_per_sim);
+  int t = std::clamp(wanted.trainers, 0, n - r) / r * r;
+  if (wanted.trainers > 0 && t == 0 && 2 * r <= n) t = r;
+  return {.collectors = 1, .trainers = t, .ranks_per_sim = r};
+}
+
+// For a message: world sizes that would keep ranks_per_sim r.
+std::string sizes_for(int r, int world_size) {
+  const int next = 1 + (world_size - 1 + r - 1) / r * r;
+  return "ranks_per_sim = " + std::to_string(r) + " fits 1 + a multiple of " + std::to_string(r) +
+         " ranks, e.g. " + std::to_string(next == world_size ? next + r : next);
 }
 
 }  // namespace
@@ -54,9 +67,10 @@ Layout resolve(int world_size, Layout l, bool have_checkpoint, std::string_view 
   if (l.collectors == Layout::automatic) l.collectors = 1;
   if (l.ranks_per_sim == Layout::automatic) l.ranks_per_sim = 1;
   if (l.trainers == Layout::automatic) {
-    l.trainers = have_checkpoint ? 0
-                                 : std::min(std::max(1, (world_size - 1) / 4),
-                                            world_size - 1 - l.ranks_per_sim);
+    const int r = std::max(1, l.ranks_per_sim);
+    l.trainers = have_checkpoint
+                     ? 0
+                     : std::min(std::max(r, (world_size - 1) / 4), world_size - 1 - r) / r * r;
     l.trainers = std::max(0, l.trainers);
   }
   const Layout fit = suggest(world_size, l);
@@ -82,11 +96,21 @@ Layout resolve(int world_size, Layout l, bool have_checkpoint, std::string_view 
                std::to_string(rest) + " of " + std::to_string(world_size) +
                " ranks for worker groups, fewer than one group",
            world_size, fit);
+  const std::string hint = fit.ranks_per_sim != l.ranks_per_sim
+                               ? " (" + sizes_for(l.ranks_per_sim, world_size) + ")"
+                               : "";
   if (rest % l.ranks_per_sim != 0)
     refuse(where,
            "campaign.layout.trainers, campaign.layout.ranks_per_sim: " + describe(l) + " leaves " +
                std::to_string(rest) + " of " + std::to_string(world_size) +
-               " ranks for worker groups, not a multiple of ranks_per_sim",
+               " ranks for worker groups, not a multiple of ranks_per_sim" + hint,
+           world_size, fit);
+  if (l.trainers % l.ranks_per_sim != 0)
+    refuse(where,
+           "campaign.layout.trainers, campaign.layout.ranks_per_sim: " + describe(l) +
+               ": the trainers join the worker pool when they are done, as groups of "
+               "ranks_per_sim ranks, so trainers must be a multiple of ranks_per_sim" +
+               hint,
            world_size, fit);
   return l;
 }
@@ -99,14 +123,37 @@ Role role_of(int r, const Layout& l, int* group) {
   return Role::worker;
 }
 
+int farm_rank_of(int r, const Layout& l, int world_size) {
+  switch (role_of(r, l)) {
+    case Role::collector:
+      return r;
+    case Role::worker:
+      return r - l.trainers;
+    case Role::trainer:
+      return r + l.groups(world_size) * l.ranks_per_sim;  // collectors + groups, then t
+  }
+  return r;
+}
+
 RoleSplit split_roles(const core::Comm& world, const Layout& layout) {
   RoleSplit s;
   s.role = role_of(world.rank(), layout, &s.group);
   // Colours: 0 collectors, 1 trainers, 2 + g worker group g.
   const int colour = s.role == Role::collector ? 0 : s.role == Role::trainer ? 1 : 2 + s.group;
   s.role_comm = world.split(colour, world.rank());
-  s.farm = world.split(s.role == Role::trainer ? -1 : 0, world.rank());
+  s.farm = world.split(0, farm_rank_of(world.rank(), layout, world.size()));
   return s;
+}
+
+int late_group_of(int trainer_rank, const Layout& layout, int world_size) {
+  return layout.groups(world_size) + trainer_rank / layout.ranks_per_sim;
+}
+
+LateGroup join_pool(const core::Comm& trainers, const Layout& layout, int world_size) {
+  LateGroup g;
+  g.index = late_group_of(trainers.rank(), layout, world_size);
+  g.comm = trainers.split(trainers.rank() / layout.ranks_per_sim, trainers.rank());
+  return g;
 }
 
 }  // namespace mspipe::campaign

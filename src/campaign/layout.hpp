@@ -2,17 +2,21 @@
 // How one campaign job divides MPI_COMM_WORLD: collector rank(s) first (world rank 0 is
 // the collector and task manager), then VAE trainers, then crystal-plasticity worker
 // groups of ranks_per_sim consecutive ranks (one simulation per group, PETSc on the
-// group's communicator).
+// group's communicator). Trainers join the pool when their work is done (task_farm.hpp):
+// every ranks_per_sim consecutive trainers become one more worker group ("late group"),
+// so the trainers must be a multiple of ranks_per_sim.
 //
 // The automatic choice (a field left at Layout::automatic):
 //   collectors     1 (the only value supported: one task manager per job; a job array
 //                  shards the id range between jobs, each with its own collector index);
 //   ranks_per_sim  1;
 //   trainers       0 when a VAE checkpoint is given (nothing to train); otherwise a
-//                  quarter of the ranks after the collector, at least 1, and never so
-//                  many that no worker group is left: min(max(1, (W - 1) / 4),
-//                  W - 1 - ranks_per_sim).
-// A layout fits when collectors + trainers + k * ranks_per_sim == W for some k >= 1.
+//                  quarter of the ranks after the collector, at least one late group, and
+//                  never so many that no worker group is left, in whole late groups:
+//                  min(max(r, (W - 1) / 4), W - 1 - r) rounded down to a multiple of
+//                  r = ranks_per_sim (0 when that leaves none).
+// A layout fits when collectors + trainers + k * ranks_per_sim == W for some k >= 1 and
+// trainers is a multiple of ranks_per_sim (so W - 1 must be one too).
 #include <string>
 #include <string_view>
 
@@ -47,8 +51,10 @@ struct RoleSplit {
   Role role = Role::worker;
   core::Comm role_comm;  // the collectors, the trainers, or this worker's group
   int group = -1;        // worker group index (0, 1, ...); -1 for other roles
-  // Collectors and workers (the task farm's traffic), collector first, then groups in
-  // order; a null Comm on trainers.
+  // Every rank (the task farm's traffic): the collector first, then the worker groups in
+  // order (group g's rank i at farm rank 1 + g * ranks_per_sim + i), then the trainers
+  // (trainer t at farm rank 1 + groups * ranks_per_sim + t), so that the trainers' late
+  // groups continue the groups' numbering and root rule.
   core::Comm farm;
 };
 
@@ -56,7 +62,20 @@ struct RoleSplit {
 // collectors: collector; then trainers; then worker group (r - collectors - trainers) /
 // ranks_per_sim.
 Role role_of(int world_rank, const Layout& layout, int* group = nullptr);
+// The farm rank of a world rank (RoleSplit::farm's order).
+int farm_rank_of(int world_rank, const Layout& layout, int world_size);
 // Collective over `world` (Comm::split twice).
 RoleSplit split_roles(const core::Comm& world, const Layout& layout);
+
+// A trainer's worker group once its encoder pass is done (run_worker's group and
+// group_index): trainers t .. t + ranks_per_sim - 1 of the trainers' communicator (t a
+// multiple of ranks_per_sim) form group groups(W) + t / ranks_per_sim.
+struct LateGroup {
+  int index = -1;
+  core::Comm comm;
+};
+int late_group_of(int trainer_rank, const Layout& layout, int world_size);
+// Collective over `trainers` (RoleSplit::role_comm of the trainers).
+LateGroup join_pool(const core::Comm& trainers, const Layout& layout, int world_size);
 
 }  // namespace mspipe::campaign

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "campaign/fingerprints.hpp"
 #include "core/errors.hpp"
 #include "io/campaign_file.hpp"
 
@@ -35,6 +36,45 @@ std::vector<std::int64_t> shared_between_collectors(std::vector<Candidate> all) 
         (out.empty() || out.back() != all[i].ve_id))
       out.push_back(all[i].ve_id);
   return out;
+}
+
+// Puts the trainers' fingerprints into the rows (fingerprints.hpp) and returns the
+// identity of the merged file: for a campaign that trained its VAE, the digest of the
+// checkpoint that made the fingerprints.
+Identity join_fingerprints(const std::filesystem::path& dir, Identity identity,
+                           io::CampaignColumns& rows, MergeSummary& summary) {
+  const auto fps = read_fingerprints(dir, &identity, true);
+  const auto L = std::size_t(identity.fingerprint_length);
+  std::vector<std::int64_t> lacking;
+  std::vector<std::vector<std::int64_t>> by_checkpoint(fps.digests.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto k = fps.find(rows.ve_id[i]);
+    if (k < 0) {
+      lacking.push_back(rows.ve_id[i]);
+      continue;
+    }
+    std::copy_n(fps.values.begin() + k * std::ptrdiff_t(L), L, rows.fingerprint.begin() + i * L);
+    by_checkpoint[fps.checkpoint[std::size_t(k)]].push_back(rows.ve_id[i]);
+    ++summary.fingerprints_joined;
+  }
+  if (trains_in_campaign(identity) && !lacking.empty())
+    refuse(dir,
+           "the VAE is trained in this campaign, but the trainers delivered no fingerprint "
+           "for " +
+               id_list(lacking) + " (rerun the campaign to encode them)");
+  std::vector<std::size_t> used;
+  for (std::size_t d = 0; d < by_checkpoint.size(); ++d)
+    if (!by_checkpoint[d].empty()) used.push_back(d);
+  if (used.size() > 1) {
+    std::string list;
+    for (const auto d : used)
+      list += fmt::format("{}checkpoint {}: {}", list.empty() ? "" : "; ", fps.digests[d],
+                          id_list(by_checkpoint[d]));
+    refuse(dir, "fingerprints of more than one VAE checkpoint (" + list + ")");
+  }
+  if (used.size() == 1 && trains_in_campaign(identity))
+    identity.vae_checkpoint_digest = fps.digests[used.front()];
+  return identity;
 }
 
 }  // namespace
@@ -80,7 +120,8 @@ MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path
     ++summary.per_status[std::size_t(c.status)];
   }
   summary.rows = rows.size();
-  io::write_campaign_file(out, *scan.identity, rows);
+  const auto identity = join_fingerprints(dir, *scan.identity, rows, summary);
+  io::write_campaign_file(out, identity, rows);
   return summary;
 }
 

@@ -17,8 +17,9 @@ struct MergeOptions {
 
 struct MergeSummary {
   std::size_t rows = 0;
-  std::size_t records_read = 0;    // before de-duplication
-  std::size_t per_status[5] = {};  // winners by status code
+  std::size_t records_read = 0;         // before de-duplication
+  std::size_t per_status[5] = {};       // winners by status code
+  std::size_t fingerprints_joined = 0;  // rows whose fingerprint is the trainers'
 };
 
 // Reads every shard and journal segment of `dir` (of any number of collectors), keeps one
@@ -29,6 +30,13 @@ struct MergeSummary {
 //   - ids that two collectors both recorded (the id ranges of the job-array tasks
 //     overlapped), listed;
 //   - with an expected id range, missing ids and ids outside it, listed.
+//   - fingerprints of more than one VAE checkpoint among the rows, listed by checkpoint;
+//   - for a campaign that trains its VAE (identity.hpp, trains_in_campaign), ids whose
+//     record has no fingerprint from the trainers, listed.
+// Fingerprints are joined by id: a row's fingerprint is the trainers' when there is one
+// (fingerprints.hpp), else the record's own (the inline Encoder's). For a campaign that
+// trained its VAE, the merged file's vae_checkpoint_digest is the digest of the
+// checkpoint that made the fingerprints.
 // Lists name the first 20 ids and the count.
 MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
                    const MergeOptions& options = {});

@@ -10,13 +10,30 @@
 
 namespace mspipe::campaign {
 
+namespace {
+
+struct Names {
+  std::string_view shard, journal;  // prefixes; suffixes are .h5 and .log
+};
+Names names(PartFamily family) {
+  return family == PartFamily::records ? Names{"shard_", "journal_"}
+                                       : Names{"fingerprints_", "fingerprint_journal_"};
+}
+
+}  // namespace
+
 std::filesystem::path shard_path(const std::filesystem::path& dir, std::int64_t collector,
-                                 std::int64_t index) {
-  return dir / fmt::format("shard_{}_{}.h5", collector, index);
+                                 std::int64_t index, PartFamily family) {
+  return dir / fmt::format("{}{}_{}.h5", names(family).shard, collector, index);
 }
 std::filesystem::path journal_path(const std::filesystem::path& dir, std::int64_t collector,
-                                   std::int64_t index) {
-  return dir / fmt::format("journal_{}_{}.log", collector, index);
+                                   std::int64_t index, PartFamily family) {
+  return dir / fmt::format("{}{}_{}.log", names(family).journal, collector, index);
+}
+std::filesystem::path lock_path(const std::filesystem::path& dir, std::int64_t collector,
+                                PartFamily family) {
+  return dir /
+         fmt::format("{}lock_{}", family == PartFamily::records ? "" : "fingerprint_", collector);
 }
 
 namespace {
@@ -44,14 +61,15 @@ std::optional<std::pair<std::int64_t, std::int64_t>> parse(std::string_view name
 
 }  // namespace
 
-std::vector<Part> list_parts(const std::filesystem::path& dir) {
+std::vector<Part> list_parts(const std::filesystem::path& dir, PartFamily family) {
+  const Names n = names(family);
   std::vector<Part> parts;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const auto name = e.path().filename().string();
-    if (const auto s = parse(name, "shard_", ".h5"))
+    if (const auto s = parse(name, n.shard, ".h5"))
       parts.push_back({PartKind::shard, s->first, s->second, e.path()});
-    else if (const auto j = parse(name, "journal_", ".log"))
+    else if (const auto j = parse(name, n.journal, ".log"))
       parts.push_back({PartKind::journal, j->first, j->second, e.path()});
   }
   std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
@@ -61,13 +79,14 @@ std::vector<Part> list_parts(const std::filesystem::path& dir) {
 }
 
 std::vector<std::filesystem::path> stale_temporaries(const std::filesystem::path& dir,
-                                                     std::int64_t collector) {
+                                                     std::int64_t collector, PartFamily family) {
+  const Names n = names(family);
   std::vector<std::filesystem::path> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const auto name = e.path().filename().string();
-    const auto s = parse(name, "shard_", ".h5.tmp");
-    const auto j = parse(name, "journal_", ".log.tmp");
+    const auto s = parse(name, n.shard, ".h5.tmp");
+    const auto j = parse(name, n.journal, ".log.tmp");
     if ((s && s->first == collector) || (j && j->first == collector)) out.push_back(e.path());
   }
   return out;

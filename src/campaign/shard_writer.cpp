@@ -24,12 +24,13 @@ void sync_file(const std::filesystem::path& file) {
 }
 
 ShardWriter::ShardWriter(std::filesystem::path dir, Identity identity, std::int64_t collector,
-                         std::int64_t shard_size, std::int64_t next_index)
+                         std::int64_t shard_size, std::int64_t next_index, PartFamily family)
     : dir_(std::move(dir)),
       identity_(std::move(identity)),
       collector_(collector),
       shard_size_(shard_size),
-      next_(next_index) {
+      next_(next_index),
+      family_(family) {
   if (shard_size_ <= 0) throw std::invalid_argument("shard_size must be positive");
 }
 
@@ -39,7 +40,7 @@ void ShardWriter::add(const Record& r) {
 
 std::int64_t ShardWriter::commit() {
   if (rows_.size() == 0) return -1;
-  const auto path = shard_path(dir_, collector_, next_);
+  const auto path = shard_path(dir_, collector_, next_, family_);
   if (std::filesystem::exists(path))
     throw core::InputError(core::format_error(
         path.string(), "campaign shard exists already; shards are never rewritten"));

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "campaign/identity.hpp"
+#include "campaign/parts.hpp"
 #include "campaign/record.hpp"
 #include "io/campaign_file.hpp"
 
@@ -15,9 +16,11 @@ namespace mspipe::campaign {
 
 class ShardWriter {
  public:
-  // Shards are shard_<collector>_<k>.h5 in `dir`, k counting from `next_index`.
+  // Shards are shard_<collector>_<k>.h5 (parts.hpp, by family) in `dir`, k counting from
+  // `next_index`.
   ShardWriter(std::filesystem::path dir, Identity identity, std::int64_t collector,
-              std::int64_t shard_size, std::int64_t next_index);
+              std::int64_t shard_size, std::int64_t next_index,
+              PartFamily family = PartFamily::records);
 
   void add(const Record& r);
   bool full() const { return std::int64_t(rows_.size()) >= shard_size_; }
@@ -31,6 +34,7 @@ class ShardWriter {
   std::filesystem::path dir_;
   Identity identity_;
   std::int64_t collector_, shard_size_, next_;
+  PartFamily family_;
   io::CampaignColumns rows_;
 };
 

@@ -56,10 +56,11 @@ void check_identity(FolderScan& scan, const std::filesystem::path& file, const I
 
 }  // namespace
 
-FolderScan scan_folder(const std::filesystem::path& dir, bool keep_rows, const Identity* expect) {
+FolderScan scan_folder(const std::filesystem::path& dir, bool keep_rows, const Identity* expect,
+                       PartFamily family) {
   FolderScan scan;
   if (expect) scan.identity = *expect;
-  for (const auto& part : list_parts(dir)) {
+  for (const auto& part : list_parts(dir, family)) {
     const std::size_t source = scan.rows.size();
     io::CampaignColumns rows;
     const auto add = [&](std::int64_t id, std::int8_t code, std::int32_t attempts,
@@ -107,6 +108,7 @@ State rebuild(const std::filesystem::path& dir, const RebuildOptions& options) {
     (is_terminal(c.status, c.attempts, options.max_attempts) ? st.done : st.rerun)
         .push_back(c.ve_id);
   }
+  st.fingerprints = read_fingerprints(dir, st.identity ? &*st.identity : nullptr, false);
   return st;
 }
 

@@ -14,13 +14,17 @@
 //      order (the segment is only left behind by a crash before its deletion), so this
 //      case compares identical records.
 // Terminal: converged, not_converged, timeout, and failed with attempts >= max_attempts.
+// The trainers' fingerprints (fingerprints.hpp) are read beside the records and joined
+// by id: State::fingerprints says which ids have one, and of which checkpoint.
 // To rerun: interrupted, and failed with attempts < max_attempts.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <vector>
 
+#include "campaign/fingerprints.hpp"
 #include "campaign/identity.hpp"
+#include "campaign/parts.hpp"
 #include "campaign/record.hpp"
 
 namespace mspipe::campaign {
@@ -47,6 +51,7 @@ struct State {
   std::vector<std::int64_t> rerun;   // ids to run again, sorted
   std::size_t shards = 0, segments = 0, records_read = 0;
   std::size_t torn_segments = 0;  // segments whose replay stopped before their end
+  Fingerprints fingerprints;      // the trainers' (ids and checkpoints, no values)
 
   const Entry* find(std::int64_t ve_id) const;
   bool is_done(std::int64_t ve_id) const;
@@ -69,14 +74,16 @@ struct Candidate {
 // One winner per id, sorted by id (rule above).
 std::vector<Candidate> select_winners(std::vector<Candidate> all, std::int32_t max_attempts);
 
-// Everything in a folder: every record of every shard and segment as a candidate, and,
-// with keep_rows, the records themselves (rows[c.source], row c.row).
+// Everything in a folder: every record of every shard and segment of one family
+// (parts.hpp) as a candidate, and, with keep_rows, the records themselves
+// (rows[c.source], row c.row).
 struct FolderScan {
   std::optional<Identity> identity;
   std::vector<io::CampaignColumns> rows;
   std::vector<Candidate> candidates;
   std::size_t shards = 0, segments = 0, torn_segments = 0;
 };
-FolderScan scan_folder(const std::filesystem::path& dir, bool keep_rows, const Identity* expect);
+FolderScan scan_folder(const std::filesystem::path& dir, bool keep_rows, const Identity* expect,
+                       PartFamily family = PartFamily::records);
 
 }  // namespace mspipe::campaign

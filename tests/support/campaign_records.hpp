@@ -28,6 +28,14 @@ inline campaign::Identity identity(std::int64_t L = 8, std::int64_t points = 3,
   return campaign::complete(id);
 }
 
+// The same campaign with its VAE trained in the campaign (identity.hpp).
+inline campaign::Identity trained_identity(std::int64_t L = 8, std::int64_t points = 3,
+                                           std::uint64_t seed = 42) {
+  auto id = identity(L, points, seed);
+  id.vae_checkpoint_digest = campaign::trained_in_campaign("latent = " + std::to_string(L) + "\n");
+  return campaign::complete(id);
+}
+
 inline campaign::Record record(std::int64_t ve_id, const campaign::Identity& id,
                                campaign::Status status = campaign::Status::converged,
                                std::int32_t attempts = 1) {

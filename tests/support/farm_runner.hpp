@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "campaign/stop_signal.hpp"
 #include "campaign/task.hpp"
 
 namespace mspipe::test_campaign {
@@ -84,6 +85,35 @@ class SleepyRunner : public campaign::TaskRunner {
  private:
   std::int64_t points_;
   int min_ms_, max_ms_;
+};
+
+// The fingerprint the fake encoder gives VE `id`: value i is id + i / 8 (exact in float
+// for the ids of the tests).
+inline float fake_fingerprint_value(std::int64_t id, std::int64_t i) {
+  return float(id) + 0.125f * float(i);
+}
+
+// An Encoder for task-farm tests: the fingerprint depends only on the id, after
+// `sleep_ms` of "work"; it remembers the ids it was asked for. With stop_after >= 0, it
+// raises the stop flag (as SIGUSR1 would) once it has made that many fingerprints.
+class FakeEncoder : public campaign::Encoder {
+ public:
+  FakeEncoder(std::int64_t length, double sleep_ms) : length_(length), sleep_ms_(sleep_ms) {}
+  int stop_after = -1;
+  std::vector<std::int64_t> asked;
+
+  std::vector<float> fingerprint(const core::Comm&, std::int64_t id) override {
+    asked.push_back(id);
+    std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(sleep_ms_));
+    if (stop_after >= 0 && std::int64_t(asked.size()) >= stop_after) campaign::request_stop();
+    std::vector<float> v;
+    for (std::int64_t i = 0; i < length_; ++i) v.push_back(fake_fingerprint_value(id, i));
+    return v;
+  }
+
+ private:
+  std::int64_t length_;
+  double sleep_ms_;
 };
 
 // The status a complete campaign must end with for an id (max_attempts 3).

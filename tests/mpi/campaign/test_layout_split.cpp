@@ -1,5 +1,6 @@
 // split_roles: every rank lands in the role, group and communicators that role_of() and
-// the layout say, on 2 and 4 ranks.
+// the layout say, on 2 and 4 ranks; join_pool gives trainers the late groups that follow
+// the regular ones.
 #include <gtest/gtest.h>
 
 #include "campaign/layout.hpp"
@@ -21,11 +22,19 @@ void check_split(const core::Comm& world, const Layout& layout) {
       EXPECT_EQ(s.role_comm.size(), layout.collectors);
       EXPECT_EQ(s.farm.rank(), world.rank());
       break;
-    case Role::trainer:
+    case Role::trainer: {
       EXPECT_EQ(s.role_comm.size(), layout.trainers);
       EXPECT_EQ(s.role_comm.rank(), world.rank() - layout.collectors);
-      EXPECT_TRUE(s.farm.is_null());
+      // After the groups in the farm; its late group's root is where the manager looks.
+      const int groups = layout.groups(n);
+      EXPECT_EQ(s.farm.rank(), 1 + groups * layout.ranks_per_sim + s.role_comm.rank());
+      const auto late = campaign::join_pool(s.role_comm, layout, n);
+      EXPECT_EQ(late.index, groups + s.role_comm.rank() / layout.ranks_per_sim);
+      EXPECT_EQ(late.comm.size(), layout.ranks_per_sim);
+      EXPECT_EQ(late.comm.rank(), s.role_comm.rank() % layout.ranks_per_sim);
+      EXPECT_EQ(s.farm.rank(), 1 + late.index * layout.ranks_per_sim + late.comm.rank());
       break;
+    }
     case Role::worker:
       EXPECT_EQ(s.role_comm.size(), layout.ranks_per_sim);
       EXPECT_EQ(s.role_comm.rank(),
@@ -34,9 +43,7 @@ void check_split(const core::Comm& world, const Layout& layout) {
       EXPECT_EQ(s.farm.rank(), 1 + s.group * layout.ranks_per_sim + s.role_comm.rank());
       break;
   }
-  if (!s.farm.is_null()) {
-    EXPECT_EQ(s.farm.size(), n - layout.trainers);
-  }
+  EXPECT_EQ(s.farm.size(), n);
   // Every worker group has exactly ranks_per_sim members: the sum over roots of the
   // group sizes counts every worker once.
   const int root_sizes =
@@ -51,9 +58,9 @@ TEST(SplitRoles, OneCollectorAndSingleRankGroups) {
   check_split(world, campaign::resolve(world.size(), {1, 0, 1}, true));
 }
 
-TEST(SplitRoles, TrainersAndWideGroups) {
+TEST(SplitRoles, Trainers) {
   core::Comm world(MPI_COMM_WORLD);
   if (world.size() < 4) GTEST_SKIP() << "needs 4 ranks";
-  check_split(world, campaign::resolve(world.size(), {1, 1, 2}, false));
+  check_split(world, campaign::resolve(world.size(), {1, 2, 1}, false));
   check_split(world, campaign::resolve(world.size(), {}, false));  // automatic: 1 trainer, 2 groups
 }

@@ -51,9 +51,49 @@ TEST(Layout, AutomaticWithoutACheckpointTrainsOnAQuarterButKeepsAGroup) {
 }
 
 TEST(Layout, GivenFieldsAreKeptWhenTheyFit) {
-  const auto l = campaign::resolve(10, {.trainers = 1, .ranks_per_sim = 4}, false);
-  EXPECT_EQ(l, (Layout{1, 1, 4}));
-  EXPECT_EQ(l.groups(10), 2);
+  const auto l = campaign::resolve(13, {.trainers = 4, .ranks_per_sim = 4}, false);
+  EXPECT_EQ(l, (Layout{1, 4, 4}));
+  EXPECT_EQ(l.groups(13), 2);
+}
+
+TEST(Layout, AutomaticTrainersComeInWholeLateGroups) {
+  // 33 ranks, groups of 4: a quarter of 32 is 8 trainers, two late groups.
+  EXPECT_EQ(campaign::resolve(33, {.ranks_per_sim = 4}, false), (Layout{1, 8, 4}));
+  // 13 ranks, groups of 4: a quarter is 3, rounded up to one late group of 4.
+  EXPECT_EQ(campaign::resolve(13, {.ranks_per_sim = 4}, false), (Layout{1, 4, 4}));
+  // 9 ranks, groups of 4: one late group leaves one group.
+  EXPECT_EQ(campaign::resolve(9, {.ranks_per_sim = 4}, false), (Layout{1, 4, 4}));
+}
+
+TEST(Layout, TrainersThatCannotFormWholeGroupsAreAConfigError) {
+  // 10 ranks = 1 + 1 + 2 * 4 adds up, but one trainer cannot join as a group of 4.
+  const auto e = error_of(10, {.trainers = 1, .ranks_per_sim = 4}, false);
+  EXPECT_NE(e.find("job.toml: error: campaign.layout.trainers, campaign.layout.ranks_per_sim:"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("trainers must be a multiple of ranks_per_sim"), std::string::npos) << e;
+  // 9 ranks do not split into groups of 4 around trainers; the suggestion keeps the
+  // trainer and takes the largest group size that divides the 9 other ranks: 3.
+  EXPECT_NE(e.find("ranks_per_sim = 4 fits 1 + a multiple of 4 ranks, e.g. 13"), std::string::npos)
+      << e;
+  EXPECT_EQ(suggestion_in(e), (Layout{1, 3, 3}));
+  // Where groups of 4 fit, the trainers are rounded to whole groups.
+  EXPECT_EQ(suggestion_in(error_of(13, {.trainers = 6, .ranks_per_sim = 4}, false)),
+            (Layout{1, 4, 4}));
+}
+
+TEST(Layout, LateGroupsContinueTheGroupNumbersAndFarmRanks) {
+  const Layout l{1, 4, 2};  // 9 ranks: 0 | trainers 1 2 3 4 | groups 5 6, 7 8
+  EXPECT_EQ(l.groups(9), 2);
+  EXPECT_EQ(campaign::late_group_of(0, l, 9), 2);
+  EXPECT_EQ(campaign::late_group_of(1, l, 9), 2);
+  EXPECT_EQ(campaign::late_group_of(3, l, 9), 3);
+  // Farm order: collector, the groups' ranks, then the trainers; the root of every
+  // group, late or not, is farm rank 1 + g * ranks_per_sim.
+  const int farm[9] = {0, 5, 6, 7, 8, 1, 2, 3, 4};
+  for (int r = 0; r < 9; ++r) EXPECT_EQ(campaign::farm_rank_of(r, l, 9), farm[r]) << r;
+  EXPECT_EQ(campaign::farm_rank_of(1, l, 9), 1 + campaign::late_group_of(0, l, 9) * 2);
+  EXPECT_EQ(campaign::farm_rank_of(3, l, 9), 1 + campaign::late_group_of(2, l, 9) * 2);
 }
 
 TEST(Layout, ARemainderNamesTheKeysAndSuggestsALayoutThatFits) {
@@ -63,7 +103,9 @@ TEST(Layout, ARemainderNamesTheKeysAndSuggestsALayoutThatFits) {
       << e;
   EXPECT_NE(e.find("leaves 5 of 8 ranks"), std::string::npos) << e;
   const Layout s = suggestion_in(e);
-  EXPECT_EQ(s, (Layout{1, 3, 4}));  // keeps ranks_per_sim, the remainder trains
+  // 7 ranks after the collector take no groups of 4: the largest group size that divides
+  // them (1), with the trainers kept.
+  EXPECT_EQ(s, (Layout{1, 2, 1}));
   EXPECT_EQ(campaign::resolve(8, s, false), s);
 }
 

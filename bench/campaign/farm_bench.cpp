@@ -66,6 +66,7 @@ Timing farm(const core::Comm& world, const std::filesystem::path& dir, std::int6
   const auto split = campaign::split_roles(world, layout);
   campaign::FarmOptions options{.count = tasks};
   options.groups = layout.groups(world.size());
+  options.progress_interval_s = 0;
   if (world.is_root()) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);

@@ -4,7 +4,10 @@
 //     shards of 1000 committed on the way;
 //   - records/s appended with sync() after every record (2,000 records);
 //   - rebuild() of RECORDS records from committed shards, and from one journal segment;
-//   - merge() of the shards into campaign.h5.
+//   - the trainers' fingerprints (fingerprints.hpp): RECORDS of them appended to the
+//     fingerprint storage (sync once per second), then rebuild() of the records and the
+//     fingerprints together (what a campaign that trains its VAE reads on resume);
+//   - merge() of the shards into campaign.h5 (with the fingerprints joined).
 // A timed program, not a test: figures depend on the disk.
 #include <chrono>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <filesystem>
 
 #include "campaign/collector_storage.hpp"
+#include "campaign/fingerprints.hpp"
 #include "campaign/merge.hpp"
 #include "campaign/state.hpp"
 
@@ -76,8 +80,28 @@ double append_rate(const fs::path& dir, std::int64_t n, double interval_s, std::
 void time_rebuild(const char* what, const fs::path& dir) {
   const auto t0 = Clock::now();
   const auto st = campaign::rebuild(dir);
-  std::printf("rebuild from %-14s %zu records (%zu shards, %zu segments): %.3f s\n", what,
-              st.records_read, st.shards, st.segments, seconds_since(t0));
+  std::printf(
+      "rebuild from %-14s %zu records (%zu shards, %zu segments), %zu fingerprints: %.3f s\n", what,
+      st.records_read, st.shards, st.segments, st.fingerprints.size(), seconds_since(t0));
+}
+
+// Appends `n` fingerprints to the fingerprint storage of `dir` (sync once per second).
+double fingerprint_rate(const fs::path& dir, std::int64_t n) {
+  const auto id = bench_identity();
+  const auto t0 = Clock::now();
+  campaign::CollectorStorage s(dir, campaign::fingerprint_identity(id),
+                               {.shard_size = 1000, .family = campaign::PartFamily::fingerprints});
+  auto last = Clock::now();
+  for (std::int64_t v = 0; v < n; ++v) {
+    std::vector<float> values(std::size_t(id.fingerprint_length), float(v));
+    s.append(campaign::fingerprint_record(v, std::move(values), "fnv1a64:0000000000000001", 0.01));
+    if (seconds_since(last) >= 1.0) {
+      s.sync();
+      last = Clock::now();
+    }
+  }
+  s.finish();
+  return double(n) / seconds_since(t0);
 }
 
 }  // namespace
@@ -96,6 +120,9 @@ int main(int argc, char** argv) {
 
   time_rebuild("shards", root / "shards");
   time_rebuild("one journal", root / "journal");
+  const double fp_rate = fingerprint_rate(root / "shards", n);
+  std::printf("fingerprints appended, sync every 1 s:  %.0f fingerprints/s\n", fp_rate);
+  time_rebuild("shards + fps", root / "shards");
 
   const auto t0 = Clock::now();
   const auto m = campaign::merge(root / "shards", root / "campaign.h5",

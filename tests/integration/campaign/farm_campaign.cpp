@@ -1,11 +1,17 @@
 // campaign_farm_run DIR COUNT [--rps N] [--min-ms A] [--max-ms B] [--grace S] [--flush S]
 //                   [--shard-size N] [--pid-dir D] [--merge OUT]
+//                   [--trainers N --train-ms T --encode-ms E]
 // A whole campaign job with the test runner (support/farm_runner.hpp) in place of the
 // crystal-plasticity engine: every rank of `mpirun -n N` takes its role (1 collector,
 // groups of N ranks), the collector resumes from DIR, prints "ack <id> <status>
 // <attempts>" (flushed) for every record once it is durable, and "summary ..." at the
 // end; with --merge, a complete campaign is merged into OUT ("merged <rows>"). With
 // --pid-dir every rank writes its pid to D/rank_<r> (for tests that kill one rank).
+// With --trainers, N ranks after the collector "train" for T ms (a sleep that a SIGUSR1
+// cuts short), deliver a fingerprint per id (support/farm_runner.hpp FakeEncoder, E ms
+// each; trainer 0 prints "encoder asked <n>", the ids its pass had to encode, when there
+// is one trainer) and join the pool; the campaign is then one that trains its VAE, and the
+// collector also prints "fingerprint <id>" for every durable fingerprint.
 // SIGUSR1 stops gracefully. Exit 0 (also after a stop), 1 on a failure, 70 when a group
 // had to be abandoned.
 #include "farm_campaign.hpp"
@@ -18,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "campaign/layout.hpp"
 #include "campaign/merge.hpp"
@@ -38,7 +45,8 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir = argv[1];
   const std::int64_t count = std::atoll(argv[2]);
-  int rps = 1, min_ms = 0, max_ms = 5;
+  int rps = 1, min_ms = 0, max_ms = 5, trainers = 0;
+  double train_ms = 0, encode_ms = 0;
   double grace = 60, flush = 1.0;
   std::int64_t shard_size = 50;
   std::string pid_dir, merge_out;
@@ -60,6 +68,12 @@ int main(int argc, char** argv) {
       pid_dir = value;
     else if (key == "--merge")
       merge_out = value;
+    else if (key == "--trainers")
+      trainers = std::stoi(value);
+    else if (key == "--train-ms")
+      train_ms = std::stod(value);
+    else if (key == "--encode-ms")
+      encode_ms = std::stod(value);
     else {
       if (world.is_root())
         std::fprintf(stderr, "campaign_farm_run: unknown option %s\n", key.c_str());
@@ -69,15 +83,19 @@ int main(int argc, char** argv) {
   if (!pid_dir.empty()) {
     std::ofstream(pid_dir + "/rank_" + std::to_string(world.rank())) << getpid() << "\n";
   }
-  const auto identity = test_campaign::farm_identity();
+  const auto identity =
+      trainers > 0 ? test_campaign::farm_trained_identity() : test_campaign::farm_identity();
   try {
-    const auto layout =
-        campaign::resolve(world.size(), {.trainers = 0, .ranks_per_sim = rps}, true);
+    const auto layout = campaign::resolve(
+        world.size(), {.trainers = trainers, .ranks_per_sim = rps}, trainers == 0);
     const auto split = campaign::split_roles(world, layout);
     campaign::FarmOptions options{.count = count, .stop_grace_s = grace};
     options.groups = layout.groups(world.size());
     options.ranks_per_sim = layout.ranks_per_sim;
     options.acknowledgements = stdout;
+    options.trainers = layout.trainers;
+    options.vae_checkpoint_digest = test_campaign::kFarmCheckpoint;
+    options.fingerprint_batch = 8;
     if (split.role == campaign::Role::collector) {
       if (world.is_root()) std::filesystem::create_directories(dir);
       const auto s =
@@ -85,24 +103,38 @@ int main(int argc, char** argv) {
                                 {.shard_size = shard_size, .flush_interval_s = flush}, options);
       std::printf(
           "summary handed_out %zu recorded %zu acknowledged %zu interrupted %zu stopped %d "
-          "unfinished %zu\n",
+          "unfinished %zu fingerprints_missing %zu\n",
           s.handed_out, s.recorded, s.acknowledged,
-          s.per_status[int(campaign::Status::interrupted)], int(s.stopped), s.unfinished);
+          s.per_status[int(campaign::Status::interrupted)], int(s.stopped), s.unfinished,
+          s.fingerprints_missing);
       std::fflush(stdout);
       if (s.abandoned_groups > 0)
         core::abort_job(world, "collector",
                         std::to_string(s.abandoned_groups) + " worker groups never answered");
-      if (!merge_out.empty() && s.unfinished == 0) {
+      if (!merge_out.empty() && s.unfinished == 0 && s.fingerprints_missing == 0) {
         campaign::MergeOptions merge_options;
         merge_options.count = count;
         const auto m = campaign::merge(dir, merge_out, merge_options);
         std::printf("merged %zu\n", m.rows);
         std::fflush(stdout);
       }
-    } else {
+    } else if (split.role == campaign::Role::worker) {
       test_campaign::SleepyRunner runner(identity.points, min_ms, max_ms);
       campaign::run_worker(split.farm, split.role_comm, split.group, campaign::layout_of(identity),
                            runner, nullptr, options);
+    } else {
+      for (double t = 0; t < train_ms && !campaign::stop_signal_received(); ++t)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      test_campaign::FakeEncoder encoder(identity.fingerprint_length, encode_ms);
+      campaign::run_encoder_pass(split.farm, split.role_comm, encoder, options);
+      if (split.role_comm.size() == 1) {
+        std::printf("encoder asked %zu\n", encoder.asked.size());
+        std::fflush(stdout);
+      }
+      const auto late = campaign::join_pool(split.role_comm, layout, world.size());
+      test_campaign::SleepyRunner runner(identity.points, min_ms, max_ms);
+      campaign::run_worker(split.farm, late.comm, late.index, campaign::layout_of(identity), runner,
+                           nullptr, options);
     }
     return 0;
   } catch (const core::CollectiveError& e) {

@@ -2,16 +2,22 @@
 // PROGRAM is campaign_farm_run; every job is `MPIRUN -n 4 --oversubscribe PROGRAM ...`.
 //
 // For each seed: start a job, SIGKILL one of its ranks (drawn: the collector too) at a
-// drawn moment (mpirun then ends the job), and check the folder:
+// drawn moment (mpirun then ends the job), and check the folder. Odd seeds run a campaign
+// that trains its VAE: one trainer "trains" 150 ms, then encodes every id (1 ms each) while
+// the two groups simulate, and joins them, so kills also land during the encoder pass.
+// The checks:
 //   - every record acknowledged before the kill is there (rebuild() holds its id with at
 //     least the acknowledged attempts, terminal if the acknowledged record was);
 //   - no id has two terminal records (the copy a crash can leave in a shard's journal
 //     segment aside);
+//   - every fingerprint acknowledged before the kill is there, of the trainer's checkpoint;
 // then rerun until a job completes and check that every id of [0, COUNT) ends once, with
 // the status and curve its fate dictates (support/farm_runner.hpp), and that merge()
-// accepts the range.
-// Then the graceful stop: SIGUSR1 to mpirun once records flow; the job must exit 0 within
-// the grace time with interrupted tries recorded, and the rerun must complete.
+// accepts the range; with a trainer, that the first rerun encoded exactly the ids that had
+// no fingerprint and that the merged file has the fake fingerprint of every id.
+// Then the graceful stop, in a campaign with a trainer: SIGUSR1 to mpirun once
+// fingerprints flow; the job must exit 0 within the grace time with interrupted tries
+// recorded, and the rerun must complete.
 // Finally python3 h5py opens every .h5 seen (copied after each kill) and the merged files.
 // Exit 0 when all holds, 1 otherwise, 77 (skipped) without python3-h5py.
 #include <poll.h>
@@ -32,11 +38,13 @@
 #include <string>
 #include <vector>
 
+#include "campaign/fingerprints.hpp"
 #include "campaign/merge.hpp"
 #include "campaign/state.hpp"
 #include "farm_campaign.hpp"
-#include "support/farm_runner.hpp"
+#include "io/campaign_file.hpp"
 #include "support/chaos_checks.hpp"
+#include "support/farm_runner.hpp"
 
 using namespace mspipe;
 namespace fs = std::filesystem;
@@ -127,15 +135,46 @@ std::vector<Ack> acks_in(const std::string& output) {
   return out;
 }
 
+// The numbers after `word` at the start of a line ("fingerprint 17", "encoder asked 240").
+std::vector<std::int64_t> numbers_after(const std::string& output, const std::string& word) {
+  std::vector<std::int64_t> out;
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(word + " ", 0) == 0) out.push_back(std::atoll(line.c_str() + word.size() + 1));
+  return out;
+}
+
+const campaign::Identity& identity_of(bool trained) {
+  static const auto plain = test_campaign::farm_identity();
+  static const auto with_trainer = test_campaign::farm_trained_identity();
+  return trained ? with_trainer : plain;
+}
+
+// Ids of the folder with a fingerprint of the trainer's checkpoint.
+std::set<std::int64_t> fingerprinted(const fs::path& dir) {
+  const auto fps = campaign::read_fingerprints(dir, &identity_of(true), false);
+  std::set<std::int64_t> out;
+  for (std::size_t i = 0; i < fps.size(); ++i)
+    if (fps.digests[fps.checkpoint[i]] == test_campaign::kFarmCheckpoint) out.insert(fps.ids[i]);
+  return out;
+}
+
 bool terminal_name(const std::string& s, int attempts) {
   return s == "converged" || s == "not_converged" || s == "timeout" ||
          (s == "failed" && attempts >= 3);
 }
 
 // What the folder must hold after any job, finished or killed.
-void check_after(const fs::path& dir, const std::vector<Ack>& acks, const std::string& when) {
-  const auto id = test_campaign::farm_identity();
+void check_after(const fs::path& dir, const std::vector<Ack>& acks,
+                 const std::vector<std::int64_t>& fingerprint_acks, bool trained,
+                 const std::string& when) {
+  const auto& id = identity_of(trained);
   const auto state = campaign::rebuild(dir, {.max_attempts = 3, .expect = &id});
+  const auto have = fingerprinted(dir);
+  for (const auto f : fingerprint_acks)
+    CHECK(have.contains(f), "%s: acknowledged fingerprint of id %lld is missing", when.c_str(),
+          (long long)f);
   for (const auto& a : acks) {
     const auto* e = state.find(a.id);
     CHECK(e && e->attempts >= a.attempts, "%s: acknowledged id %lld (attempt %d) is missing",
@@ -156,9 +195,9 @@ void check_after(const fs::path& dir, const std::vector<Ack>& acks, const std::s
 }
 
 // A complete campaign: every id once, with its fate's status and curve.
-void check_complete(const fs::path& dir, const fs::path& merged, std::int64_t count,
+void check_complete(const fs::path& dir, const fs::path& merged, std::int64_t count, bool trained,
                     const std::string& when) {
-  const auto id = test_campaign::farm_identity();
+  const auto& id = identity_of(trained);
   const auto layout = campaign::layout_of(id);
   const auto scan = campaign::scan_folder(dir, true, &id);
   const auto winners = campaign::select_winners(scan.candidates, 3);
@@ -174,6 +213,15 @@ void check_complete(const fs::path& dir, const fs::path& merged, std::int64_t co
             "%s: id %lld has another curve", when.c_str(), (long long)r.ve_id);
   }
   CHECK(fs::exists(merged), "%s: %s was not merged", when.c_str(), merged.c_str());
+  if (!trained || !fs::exists(merged)) return;
+  const auto f = io::read_campaign_file(merged);
+  CHECK(f.identity.vae_checkpoint_digest == test_campaign::kFarmCheckpoint,
+        "%s: merged file of checkpoint %s", when.c_str(), f.identity.vae_checkpoint_digest.c_str());
+  const auto L = std::size_t(id.fingerprint_length);
+  for (std::size_t i = 0; i < f.rows.size(); ++i)
+    CHECK(
+        f.rows.fingerprint[i * L + 3] == test_campaign::fake_fingerprint_value(f.rows.ve_id[i], 3),
+        "%s: id %lld has another fingerprint", when.c_str(), (long long)f.rows.ve_id[i]);
 }
 
 std::vector<pid_t> rank_pids(const fs::path& pid_dir) {
@@ -213,43 +261,61 @@ int main(int argc, char** argv) {
         h5_files.push_back(to);
       }
   };
-  const auto job_args = [&](const fs::path& dir, const fs::path& pid_dir, int min_ms, int max_ms) {
-    return std::vector<std::string>{mpirun,
-                                    "-n",
-                                    std::to_string(ranks),
-                                    "--oversubscribe",
-                                    "--bind-to",
-                                    "none",
-                                    program,
-                                    dir.string(),
-                                    std::to_string(count),
-                                    "--min-ms",
-                                    std::to_string(min_ms),
-                                    "--max-ms",
-                                    std::to_string(max_ms),
-                                    "--flush",
-                                    "0.05",
-                                    "--shard-size",
-                                    "40",
-                                    "--grace",
-                                    std::to_string(grace_s),
-                                    "--pid-dir",
-                                    pid_dir.string(),
-                                    "--merge",
-                                    (dir / "campaign.h5").string()};
+  const auto job_args = [&](const fs::path& dir, const fs::path& pid_dir, int min_ms, int max_ms,
+                            bool trained, int train_ms = 150, int encode_ms = 1) {
+    std::vector<std::string> args{mpirun,
+                                  "-n",
+                                  std::to_string(ranks),
+                                  "--oversubscribe",
+                                  "--bind-to",
+                                  "none",
+                                  program,
+                                  dir.string(),
+                                  std::to_string(count),
+                                  "--min-ms",
+                                  std::to_string(min_ms),
+                                  "--max-ms",
+                                  std::to_string(max_ms),
+                                  "--flush",
+                                  "0.05",
+                                  "--shard-size",
+                                  "40",
+                                  "--grace",
+                                  std::to_string(grace_s),
+                                  "--pid-dir",
+                                  pid_dir.string(),
+                                  "--merge",
+                                  (dir / "campaign.h5").string()};
+    if (trained)
+      for (const auto& a :
+           {std::string("--trainers"), std::string("1"), std::string("--train-ms"),
+            std::to_string(train_ms), std::string("--encode-ms"), std::to_string(encode_ms)})
+        args.push_back(a);
+    return args;
   };
   // Reruns without interference until a job completes the campaign.
   const auto finish = [&](const fs::path& dir, const fs::path& pid_dir, std::vector<Ack>& acks,
+                          std::vector<std::int64_t>& fingerprint_acks, bool trained,
                           const std::string& when) {
     for (int rerun = 0; rerun < 3; ++rerun) {
-      const auto job = run_job(job_args(dir, pid_dir, 0, 4), nullptr);
+      const auto had = trained ? fingerprinted(dir).size() : 0;
+      const auto job = run_job(job_args(dir, pid_dir, 0, 4, trained, 0), nullptr);
       const auto more = acks_in(job.output);
       acks.insert(acks.end(), more.begin(), more.end());
+      const auto fps = numbers_after(job.output, "fingerprint");
+      fingerprint_acks.insert(fingerprint_acks.end(), fps.begin(), fps.end());
       CHECK(job.exit_code == 0, "%s: rerun exited %d", when.c_str(), job.exit_code);
+      if (trained) {
+        // The encoder pass of the rerun encodes only the ids without a fingerprint.
+        const auto asked = numbers_after(job.output, "encoder asked");
+        CHECK(asked.size() == 1 && asked[0] == count - std::int64_t(had),
+              "%s: the rerun's encoder pass encoded %lld ids, %lld lacked a fingerprint",
+              when.c_str(), asked.empty() ? -1LL : (long long)asked[0], (long long)(count - had));
+      }
       if (job.output.find("merged ") != std::string::npos) break;
     }
-    check_after(dir, acks, when + ", after the rerun");
-    check_complete(dir, dir / "campaign.h5", count, when);
+    check_after(dir, acks, fingerprint_acks, trained, when + ", after the rerun");
+    check_complete(dir, dir / "campaign.h5", count, trained, when);
     h5_files.push_back(dir / "campaign.h5");
   };
 
@@ -259,15 +325,17 @@ int main(int argc, char** argv) {
     const std::string when = "seed " + std::to_string(seed);
     const fs::path dir = scratch / ("seed_" + std::to_string(seed)), pid_dir = dir / "pids";
     fs::create_directories(pid_dir);
+    const bool trained = seed % 2 == 1;
     const int victim = std::uniform_int_distribution<int>(0, ranks - 1)(rng);
     // Drawn from when every rank has written its pid (MPI is up; the collector is
     // reading the folder) to a little after the job's work would end (tasks of 2-12 ms
-    // on 3 groups: about 0.6 s), so kills land in start-up, mid-run and shutdown.
+    // on 3 groups: about 0.6 s; with a trainer, the encoder pass from about 150 to 400 ms),
+    // so kills land in start-up, mid-run, the encoder pass and shutdown.
     const double kill_ms = std::uniform_real_distribution<double>(0, 900)(rng);
     double pids_at = -1;
     bool killed = false;
     const auto job =
-        run_job(job_args(dir, pid_dir, 2, 12), [&](pid_t, const std::string&, double ms) {
+        run_job(job_args(dir, pid_dir, 2, 12, trained), [&](pid_t, const std::string&, double ms) {
           if (pids_at < 0) {
             if (rank_pids(pid_dir).size() < std::size_t(ranks)) return false;
             pids_at = ms;
@@ -278,29 +346,38 @@ int main(int argc, char** argv) {
           return true;
         });
     auto acks = acks_in(job.output);
-    std::printf("%s: rank %d killed %.0f ms after start-up (%s), %zu acknowledged, job exit %d\n",
-                when.c_str(), victim, kill_ms, killed ? "killed" : "the job had ended", acks.size(),
-                job.exit_code);
+    auto fingerprint_acks = numbers_after(job.output, "fingerprint");
+    std::printf(
+        "%s%s: rank %d killed %.0f ms after start-up (%s), %zu acknowledged, %zu fingerprints, "
+        "job exit %d\n",
+        when.c_str(), trained ? " (trainer)" : "", victim, kill_ms,
+        killed ? "killed" : "the job had ended", acks.size(), fingerprint_acks.size(),
+        job.exit_code);
     std::fflush(stdout);
     fs::remove_all(pid_dir);
     fs::create_directories(pid_dir);
-    check_after(dir, acks, when + ", after the kill");
+    check_after(dir, acks, fingerprint_acks, trained, when + ", after the kill");
     snapshot(dir, "seed" + std::to_string(seed));
-    finish(dir, pid_dir, acks, when);
+    finish(dir, pid_dir, acks, fingerprint_acks, trained, when);
   }
   const double chaos_s = std::chrono::duration<double>(Clock::now() - t0).count();
 
-  // Graceful stop: USR1 to mpirun once some records are acknowledged.
+  // Graceful stop: USR1 to mpirun once some records and fingerprints are acknowledged
+  // (the trainer encodes 240 ids at 3 ms each after 100 ms of training: the signal lands
+  // in its encoder pass).
   {
     const fs::path dir = scratch / "usr1", pid_dir = dir / "pids";
     fs::create_directories(pid_dir);
     const auto job =
-        run_job(job_args(dir, pid_dir, 10, 30), [&](pid_t pid, const std::string& out, double) {
-          if (acks_in(out).size() < 10) return false;
-          kill(pid, SIGUSR1);
-          return true;
-        });
+        run_job(job_args(dir, pid_dir, 10, 30, true, 100, 3),
+                [&](pid_t pid, const std::string& out, double) {
+                  if (acks_in(out).size() < 10 || numbers_after(out, "fingerprint").size() < 10)
+                    return false;
+                  kill(pid, SIGUSR1);
+                  return true;
+                });
     auto acks = acks_in(job.output);
+    auto fingerprint_acks = numbers_after(job.output, "fingerprint");
     const auto summary = job.output.find("summary");
     std::printf("usr1: exit %d %.2f s after the signal; %s", job.exit_code, job.stop_to_exit_s,
                 summary == std::string::npos ? "no summary\n" : job.output.substr(summary).c_str());
@@ -314,11 +391,14 @@ int main(int argc, char** argv) {
     std::size_t interrupted = 0;
     for (const auto& e : state.entries) interrupted += e.status == campaign::Status::interrupted;
     CHECK(interrupted >= 1, "usr1: no interrupted try recorded");
-    check_after(dir, acks, "usr1");
-    finish(dir, pid_dir, acks, "usr1");
+    CHECK(std::int64_t(fingerprint_acks.size()) < count,
+          "usr1: the encoder pass was not cut short (%zu fingerprints)", fingerprint_acks.size());
+    check_after(dir, acks, fingerprint_acks, true, "usr1");
+    finish(dir, pid_dir, acks, fingerprint_acks, true, "usr1");
   }
 
-  CHECK(test_chaos::h5py_reads_all(h5_files, scratch / "h5_files.txt"), "h5py could not read every file");
+  CHECK(test_chaos::h5py_reads_all(h5_files, scratch / "h5_files.txt"),
+        "h5py could not read every file");
   std::printf("%d seeds in %.1f s, %zu HDF5 files read by h5py, %d failures\n", seeds, chaos_s,
               h5_files.size(), failures);
   return failures == 0 ? 0 : 1;

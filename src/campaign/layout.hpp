@@ -75,7 +75,9 @@ struct LateGroup {
   core::Comm comm;
 };
 int late_group_of(int trainer_rank, const Layout& layout, int world_size);
-// Collective over `trainers` (RoleSplit::role_comm of the trainers).
+// Collective over `trainers` (RoleSplit::role_comm of the trainers). Call it before the
+// encoder pass, while the trainers are in step after training: after it, a trainer that
+// finished its share early would wait for the others inside MPI, at 100 % of a core.
 LateGroup join_pool(const core::Comm& trainers, const Layout& layout, int world_size);
 
 }  // namespace mspipe::campaign

@@ -171,7 +171,8 @@ FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir
 
 // A worker group's side: every rank of `group` calls it; returns when told to stop.
 // Returns the number of tasks this group ran. Trainers call it after their encoder pass
-// with the group and index of join_pool() (layout.hpp), encoder nullptr.
+// with the group and index of join_pool() (layout.hpp; called before the pass), encoder
+// nullptr.
 std::size_t run_worker(const core::Comm& farm, const core::Comm& group, int group_index,
                        const RecordLayout& layout, TaskRunner& runner, Encoder* encoder,
                        const FarmOptions& options);

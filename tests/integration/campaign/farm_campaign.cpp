@@ -125,13 +125,14 @@ int main(int argc, char** argv) {
     } else {
       for (double t = 0; t < train_ms && !campaign::stop_signal_received(); ++t)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      // The late group first, while the trainers are in step (a collective over them).
+      const auto late = campaign::join_pool(split.role_comm, layout, world.size());
       test_campaign::FakeEncoder encoder(identity.fingerprint_length, encode_ms);
       campaign::run_encoder_pass(split.farm, split.role_comm, encoder, options);
       if (split.role_comm.size() == 1) {
         std::printf("encoder asked %zu\n", encoder.asked.size());
         std::fflush(stdout);
       }
-      const auto late = campaign::join_pool(split.role_comm, layout, world.size());
       test_campaign::SleepyRunner runner(identity.points, min_ms, max_ms);
       campaign::run_worker(split.farm, late.comm, late.index, campaign::layout_of(identity), runner,
                            nullptr, options);

@@ -39,16 +39,12 @@ struct Run {
   std::vector<std::int64_t> asked;  // ids the encoders were asked for, all trainers, sorted
 };
 
-// 2 ranks: a collector and a trainer (no regular group: the manager takes it, resolve()
-// would not); 4 ranks: a collector, a trainer, two groups.
-Layout layout_for(int) {
-  return Layout{1, 1, 1};
-}
-
+// The default layout {1, 1, 1}: on 2 ranks a collector and a trainer (no regular group:
+// the manager takes it, resolve() would not); on 4 ranks a collector, a trainer and two
+// groups.
 Run run_campaign(const core::Comm& world, const std::filesystem::path& dir,
                  campaign::FarmOptions options, double train_ms,
-                 test_campaign::FakeEncoder& encoder) {
-  const Layout layout = layout_for(world.size());
+                 test_campaign::FakeEncoder& encoder, Layout layout = {1, 1, 1}) {
   const auto split = campaign::split_roles(world, layout);
   options.groups = layout.groups(world.size());
   options.ranks_per_sim = layout.ranks_per_sim;
@@ -66,8 +62,8 @@ Run run_campaign(const core::Comm& world, const std::filesystem::path& dir,
                          runner, nullptr, options);
   } else {
     std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(train_ms));
-    encoded = campaign::run_encoder_pass(split.farm, split.role_comm, encoder, options);
     const auto late = campaign::join_pool(split.role_comm, layout, world.size());
+    encoded = campaign::run_encoder_pass(split.farm, split.role_comm, encoder, options);
     const auto n = campaign::run_worker(split.farm, late.comm, late.index,
                                         campaign::layout_of(identity()), runner, nullptr, options);
     if (late.comm.is_root()) late_tasks = n;
@@ -144,6 +140,32 @@ TEST(EncoderPass, TrainersEncodeWhileGroupsRunThenJoinThePool) {
   }
 }
 
+TEST(EncoderPass, TwoTrainersShareTheIdsAndJoinAsTwoGroups) {
+  core::Comm world(MPI_COMM_WORLD);
+  if (world.size() < 4) GTEST_SKIP() << "needs 4 ranks";
+  const auto dir = test_scratch::fresh_scratch_dir("encoder_pass_two", world);
+  const std::int64_t count = 90;
+  test_campaign::FakeEncoder encoder(identity().fingerprint_length, 0.5);
+  // A collector, two trainers, one group; the trainers become groups 1 and 2.
+  const auto run = run_campaign(world, dir, {.count = count, .fingerprint_batch = 7}, 50, encoder,
+                                Layout{1, 2, 1});
+  // Each id asked for once, over both trainers (the whole range between them).
+  std::vector<std::int64_t> all(count);
+  std::iota(all.begin(), all.end(), 0);
+  EXPECT_EQ(run.asked, all);
+  EXPECT_EQ(run.encoded, std::size_t(count));
+  if (world.rank() == 1 || world.rank() == 2) {  // trainers: every other id, 45 each
+    EXPECT_EQ(encoder.asked.size(), 45u);
+    for (const auto id : encoder.asked) EXPECT_EQ(id % 2, world.rank() - 1) << id;
+  }
+  if (world.rank() == 0) {
+    EXPECT_EQ(run.summary.fingerprints_acknowledged, std::size_t(count));
+    EXPECT_EQ(run.summary.unfinished, 0u);
+    EXPECT_EQ(run.summary.abandoned_groups, 0u);
+    check_merged(dir, count);
+  }
+}
+
 TEST(EncoderPass, AStopDuringTheEncoderPassKeepsWhatWasDeliveredAndTheRerunEncodesTheRest) {
   core::Comm world(MPI_COMM_WORLD);
   const auto dir = test_scratch::fresh_scratch_dir("encoder_pass_stop", world);
@@ -190,7 +212,7 @@ TEST(EncoderPass, AFolderOfAnotherCampaignStopsTheTrainersToo) {
   test_campaign::FakeEncoder encoder(identity().fingerprint_length, 0);
   run_campaign(world, dir, {.count = 10}, 0, encoder);           // files of identity()
   const auto other = test_campaign::trained_identity(8, 3, 43);  // another seed
-  const Layout layout = layout_for(world.size());
+  const Layout layout{1, 1, 1};
   const auto split = campaign::split_roles(world, layout);
   campaign::FarmOptions options{.count = 20};
   options.groups = layout.groups(world.size());

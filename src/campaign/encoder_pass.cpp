@@ -30,12 +30,13 @@ class BatchSender {
     values_.insert(values_.end(), values.begin(), values.end());
   }
   // Sends what is collected when the batch is full or a second has passed since the
-  // last send (or when `now` is asked); false once the manager said stop.
+  // last send; false once the manager said stop (what is collected then waits for
+  // `now`, the end of the pass: fingerprints made are always delivered).
   bool flush(bool now) {
     const bool due = std::ptrdiff_t(ids_.size()) >= std::max(1, options_.fingerprint_batch) ||
                      farm_wait::seconds_since(last_) >= 1.0;
     if (ids_.empty() || !(now || due)) return go_on_;
-    if (!await_answer()) return false;
+    if (!await_answer() && !now) return false;
     bytes_.clear();
     encode_batch(ids_, seconds_, values_, bytes_);
     farm_.send(std::span<const char>(bytes_), 0, farm_tag::fingerprints);

@@ -329,30 +329,36 @@ int main(int argc, char** argv) {
     const int victim = std::uniform_int_distribution<int>(0, ranks - 1)(rng);
     // Drawn from when every rank has written its pid (MPI is up; the collector is
     // reading the folder) to a little after the job's work would end (tasks of 2-12 ms
-    // on 3 groups: about 0.6 s; with a trainer, the encoder pass from about 150 to 400 ms),
-    // so kills land in start-up, mid-run, the encoder pass and shutdown.
+    // on 3 groups: about 0.6 s), so kills land in start-up, mid-run and shutdown. Every
+    // other trainer job is killed instead once a drawn number of fingerprints (1 to 160
+    // of 240) is acknowledged: in the middle of its encoder pass, whatever the load.
     const double kill_ms = std::uniform_real_distribution<double>(0, 900)(rng);
+    const bool in_pass = seed % 4 == 1;
+    const std::size_t kill_after =
+        in_pass ? std::size_t(std::uniform_int_distribution<int>(1, 160)(rng)) : 0;
     double pids_at = -1;
     bool killed = false;
-    const auto job =
-        run_job(job_args(dir, pid_dir, 2, 12, trained), [&](pid_t, const std::string&, double ms) {
-          if (pids_at < 0) {
-            if (rank_pids(pid_dir).size() < std::size_t(ranks)) return false;
-            pids_at = ms;
-          }
-          if (ms < pids_at + kill_ms) return false;
-          kill(rank_pids(pid_dir)[std::size_t(victim)], SIGKILL);
-          killed = true;
-          return true;
-        });
+    const auto job = run_job(job_args(dir, pid_dir, 2, 12, trained, 150, trained ? 2 : 1),
+                             [&](pid_t, const std::string& out, double ms) {
+                               if (pids_at < 0) {
+                                 if (rank_pids(pid_dir).size() < std::size_t(ranks)) return false;
+                                 pids_at = ms;
+                               }
+                               if (in_pass ? numbers_after(out, "fingerprint").size() < kill_after
+                                           : ms < pids_at + kill_ms)
+                                 return false;
+                               kill(rank_pids(pid_dir)[std::size_t(victim)], SIGKILL);
+                               killed = true;
+                               return true;
+                             });
     auto acks = acks_in(job.output);
     auto fingerprint_acks = numbers_after(job.output, "fingerprint");
-    std::printf(
-        "%s%s: rank %d killed %.0f ms after start-up (%s), %zu acknowledged, %zu fingerprints, "
-        "job exit %d\n",
-        when.c_str(), trained ? " (trainer)" : "", victim, kill_ms,
-        killed ? "killed" : "the job had ended", acks.size(), fingerprint_acks.size(),
-        job.exit_code);
+    const std::string moment = in_pass ? "after " + std::to_string(kill_after) + " fingerprints"
+                                       : std::to_string(int(kill_ms)) + " ms after start-up";
+    std::printf("%s%s: rank %d killed %s (%s), %zu acknowledged, %zu fingerprints, job exit %d\n",
+                when.c_str(), trained ? " (trainer)" : "", victim, moment.c_str(),
+                killed ? "killed" : "the job had ended", acks.size(), fingerprint_acks.size(),
+                job.exit_code);
     std::fflush(stdout);
     fs::remove_all(pid_dir);
     fs::create_directories(pid_dir);

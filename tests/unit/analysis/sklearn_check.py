@@ -7,7 +7,10 @@ import sys
 
 try:
     import numpy as np
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.cluster import SpectralClustering
     from sklearn.decomposition import PCA
+    from sklearn.metrics import adjusted_rand_score
 except ImportError:
     print("scikit-learn not installed (python3-sklearn): skipped")
     sys.exit(77)
@@ -40,9 +43,42 @@ def check_pca(d):
     close("PCA scores (up to sign)", scores, ref.transform(x)[:, :k] * signs[None, :], 1e-8)
 
 
+def matched_accuracy(truth, predicted):
+    """Clustering accuracy after the best one-to-one renaming (scipy's assignment solver)."""
+    t = np.unique(truth, return_inverse=True)[1]
+    p = np.unique(predicted, return_inverse=True)[1]
+    counts = np.zeros((t.max() + 1, p.max() + 1))
+    np.add.at(counts, (t, p), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    return counts[rows, cols].sum() / len(t)
+
+
+def check_spectral(d, name):
+    points = load(d, f"{name}_points.csv")
+    truth = load(d, f"{name}_truth.csv")[0].astype(int)
+    ours = load(d, f"{name}_labels.csv")[0].astype(int)
+    gamma = float(load(d, f"{name}_gamma.csv")[0, 0])
+    k = len(np.unique(truth))
+    ref = SpectralClustering(n_clusters=k, affinity="rbf", gamma=gamma, random_state=0).fit_predict(points)
+    close(f"{name}: ARI(mspipe, sklearn SpectralClustering)", adjusted_rand_score(ours, ref), 1.0, 1e-12)
+    close(f"{name}: sklearn accuracy against the truth", matched_accuracy(truth, ref), 1.0, 1e-12)
+
+
+def check_scores(d):
+    truth, predicted = load(d, "scores_truth.csv").astype(int), load(d, "scores_predicted.csv").astype(int)
+    ours = load(d, "scores_ours.csv")
+    ari = [adjusted_rand_score(t, p) for t, p in zip(truth, predicted)]
+    acc = [matched_accuracy(t, p) for t, p in zip(truth, predicted)]
+    close("adjusted Rand index (10 random labelings)", ours[:, 0], ari, 1e-12)
+    close("accuracy after label matching (scipy assignment)", ours[:, 1], acc, 1e-12)
+
+
 def main():
     d = pathlib.Path(sys.argv[1])
     check_pca(d)
+    check_spectral(d, "blobs")
+    check_spectral(d, "rings")
+    check_scores(d)
     if failures:
         print("differs from scikit-learn: " + ", ".join(failures))
         sys.exit(1)

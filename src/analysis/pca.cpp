@@ -32,28 +32,26 @@ Pca fit_pca(const Eigen::MatrixXd& rows, int max_components) {
   Pca pca;
   pca.mean = rows.colwise().mean().transpose();
   const Eigen::MatrixXd centred = rows.rowwise() - pca.mean.transpose();
-  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(l, l);
-  cov.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose(), 1.0 / double(n - 1));
-  cov = cov.selfadjointView<Eigen::Lower>();
-  pca.total_variance = cov.trace();
-
-  // The covariance is small (L x L) and dense: a full symmetric eigensolver is exact and
-  // cheap here; eigenvalues come ascending.
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
-  if (eig.info() != Eigen::Success)
-    throw std::runtime_error("PCA: the eigensolver did not converge");
   Eigen::Index k = std::min<Eigen::Index>(n - 1, l);
   if (max_components >= 0) k = std::min<Eigen::Index>(k, max_components);
   pca.components.resize(l, k);
   pca.variance.resize(k);
+
+  // The SVD of the centred rows, X = U S V^T: the axes are V's columns and the variances
+  // S^2 / (N - 1), without squaring the condition number as the covariance would. Thin
+  // factors: cost O(N L min(N, L)), so wide data (L > N, e.g. 2-point statistics) cost no
+  // more than tall data. Singular values come in decreasing order.
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(centred, Eigen::ComputeThinV);
+  if (svd.info() != Eigen::Success) throw std::runtime_error("PCA: the SVD did not converge");
+  const Eigen::VectorXd s2 = svd.singularValues().array().square() / double(n - 1);
+  pca.total_variance = centred.squaredNorm() / double(n - 1);
   for (Eigen::Index c = 0; c < k; ++c) {
-    const Eigen::Index src = l - 1 - c;
-    Eigen::VectorXd axis = eig.eigenvectors().col(src);
+    Eigen::VectorXd axis = svd.matrixV().col(c);
     Eigen::Index big = 0;
     axis.cwiseAbs().maxCoeff(&big);
     if (axis(big) < 0) axis = -axis;
     pca.components.col(c) = axis;
-    pca.variance(c) = std::max(0.0, eig.eigenvalues()(src));  // round-off can give -1e-17
+    pca.variance(c) = s2(c);
   }
   return pca;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Principal component analysis of row data (N samples x L features), the decomposition
-// scikit-learn's PCA computes: centre the columns, diagonalise the sample covariance
-// (denominator N - 1), order the axes by decreasing variance.
+// scikit-learn's PCA computes: centre the columns, take the axes of the sample covariance
+// (denominator N - 1) by a singular value decomposition, decreasing variance.
 //
 //   Eigen::MatrixXd x = ...;                       // N x L, one sample per row
 //   analysis::Pca pca = analysis::fit_pca(x);      // all min(N - 1, L) components
@@ -39,7 +39,9 @@ struct Pca {
 };
 
 // Fits on `rows` (N >= 2, L >= 1, all finite). Keeps min(max_components, N - 1, L) axes
-// (max_components < 0: no cap). Cost O(N L^2 + L^3): meant for L up to a few thousand.
+// (max_components < 0: no cap). A thin SVD of the centred rows (Eigen's BDCSVD), cost
+// O(N L min(N, L)): wide data (L > N, e.g. 2-point statistics) are fine. Axes of zero
+// variance (beyond the data's rank) are not meaningful.
 Pca fit_pca(const Eigen::MatrixXd& rows, int max_components = -1);
 
 // Row-major float rows (the fingerprint files' layout) as an N x L matrix of doubles.

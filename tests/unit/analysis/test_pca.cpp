@@ -20,12 +20,12 @@ Eigen::MatrixXd random_rotation(int l, std::uint64_t seed) {
   return qr.householderQ() * Eigen::MatrixXd::Identity(l, l);
 }
 
-// 2L rows: +-a_k q_k + mu for each axis k (q_k column k of q).
+// 2K rows: +-a_k q_k + mu for each axis k < K (q_k column k of q, L x K).
 Eigen::MatrixXd axis_pairs(const Eigen::MatrixXd& q, const Eigen::VectorXd& a,
                            const Eigen::VectorXd& mu) {
-  const int l = int(q.rows());
-  Eigen::MatrixXd x(2 * l, l);
-  for (int k = 0; k < l; ++k) {
+  const int l = int(q.rows()), axes = int(q.cols());
+  Eigen::MatrixXd x(2 * axes, l);
+  for (int k = 0; k < axes; ++k) {
     x.row(2 * k) = (mu + a(k) * q.col(k)).transpose();
     x.row(2 * k + 1) = (mu - a(k) * q.col(k)).transpose();
   }
@@ -52,6 +52,23 @@ TEST(Pca, RecoversTheAxesAndVariancesOfARotatedDiagonalCovariance) {
     EXPECT_GT(pca.components(big, k), 0) << k;
   }
   EXPECT_NEAR(pca.total_variance, 2 * a.squaredNorm() / (n - 1), 1e-12);
+  EXPECT_NEAR(pca.explained_variance_ratios().sum(), 1.0, 1e-12);
+}
+
+TEST(Pca, WideDataGiveTheSameAnswer) {
+  // 4 axes of a 30-dimensional space, 8 rows: L > N.
+  const int l = 30, axes = 4;
+  const Eigen::MatrixXd q = random_rotation(l, 17).leftCols(axes);
+  Eigen::VectorXd a(axes);
+  a << 5.0, 2.0, 1.0, 0.25;
+  const Eigen::VectorXd mu = Eigen::VectorXd::LinSpaced(l, -1, 1);
+  const auto pca = fit_pca(axis_pairs(q, a, mu), axes);
+  ASSERT_EQ(pca.size(), axes);
+  const double n = 2.0 * axes;
+  for (int k = 0; k < axes; ++k) {
+    EXPECT_NEAR(pca.variance(k), 2 * a(k) * a(k) / (n - 1), 1e-12) << k;
+    EXPECT_NEAR(std::abs(pca.components.col(k).dot(q.col(k))), 1.0, 1e-12) << k;
+  }
   EXPECT_NEAR(pca.explained_variance_ratios().sum(), 1.0, 1e-12);
 }
 

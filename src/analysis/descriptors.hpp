@@ -7,7 +7,7 @@
 //
 //   using namespace mspipe;
 //   const auto crystal = analysis::Crystal{cp::Bravais::hP, 1.6235};   // Mg
-//   auto names = analysis::descriptor_names(crystal);      // "schmid basal", ..., "<c_z^2>"
+//   auto names = analysis::descriptor_names(crystal);      // "schmid basal <a>", ..., "<c_z^2>"
 //   std::vector<double> d = analysis::descriptors(ve, crystal);          // same order
 //
 //   // 2-point statistics of a set, reduced to a fingerprint length by PCA:
@@ -15,7 +15,7 @@
 //   Eigen::MatrixXd train = analysis::stack_rows(stats_of_training_ves);  // N x M
 //   analysis::Pca pca = analysis::fit_pca(train, 256);   // fit on the training VEs only
 //   Eigen::MatrixXd x_test = pca.project(analysis::stack_rows(stats_of_test_ves));
-//   // where stats_of_...[i] = analysis::two_point_statistics(ve_i, crystal, opt)
+//   // where stats_of_...[i] = analysis::two_point_statistics(ve_i, crystal.lattice, opt)
 //
 // 1. Schmid factors (schmid_factors): per slip or twin family of the lattice, the
 //    volume-weighted mean over grains of the family's most favourable system:
@@ -33,7 +33,8 @@
 //    per-voxel fields f_a(x); S_ab(r) = (1/V) sum_x f_a(x) f_b(x + r), periodic, by FFT
 //    (FFTW), for every pair a <= b and every shift r = step * (i, j, k), |i|,|j|,|k| <=
 //    max_shift / step. S_ab(0) = mean of f_a f_b (the volume fraction for an indicator).
-//    Invariant under periodic translation of the VE.
+//    Invariant under periodic translation of the VE. Size: pairs (hP 10, cF 3) x shifts^3
+//    (9^3 by default): 7,290 values per hP VE; fit_pca on N of them costs O(N^2 * 7,290).
 //
 // A VE without grain ids or with an id outside its grain table throws
 // std::invalid_argument.

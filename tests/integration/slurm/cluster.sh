@@ -4,7 +4,8 @@
 # pid and log files. The PIDs of the three daemons are kept, and cluster_stop ends exactly
 # those (the tests call it from an EXIT trap, so also on failure).
 #
-#   cluster_start DIR     start, wait until the node is idle; exports SLURM_CONF
+#   cluster_start DIR     start, wait until the node is idle; exports SLURM_CONF; sets the
+#                         traps that stop the daemons when the test ends, however it ends
 #   cluster_stop          cancel what is left, stop the daemons, print their logs on failure
 #   cluster_wait_job ID SECONDS   wait until job ID (every task of an array) has ended
 #   cluster_job_field ID KEY      a field of `scontrol show job` (JobState, ExitCode, ...)
@@ -82,6 +83,10 @@ cluster_spawn() {  # cluster_spawn NAME command...: start in the background, kee
 cluster_start() {
   cluster_dir=$(realpath -m "$1")
   cluster_require
+  # bash runs the EXIT trap on a signal only if that signal is trapped too.
+  trap cluster_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   cluster_stop_leftovers
   rm -rf -- "$cluster_dir"
   mkdir -p "$cluster_dir"/{state,spool,log,run,munge,jobs}
@@ -150,7 +155,7 @@ EOF
   [ -S "$socket" ] || fail "munged did not create $socket"
   cluster_spawn slurmctld slurmctld -f "$SLURM_CONF" -i -D
   cluster_spawn slurmd slurmd -f "$SLURM_CONF" -D
-  for i in $(seq 60); do
+  for _ in $(seq 60); do
     [ "$(sinfo -h -o %t 2>/dev/null)" = "idle" ] && break
     sleep 1
   done
@@ -161,7 +166,9 @@ EOF
 cluster_stop() {
   [ -n "$cluster_dir" ] || return 0
   if [ ${#cluster_pids[@]} -gt 0 ] && [ -n "${SLURM_CONF:-}" ]; then
-    scancel --full --quiet $(squeue -h -o %A 2>/dev/null) 2>/dev/null || true
+    local left
+    mapfile -t left < <(squeue -h -o %A 2>/dev/null)
+    [ ${#left[@]} -eq 0 ] || scancel --full --quiet "${left[@]}" 2>/dev/null || true
   fi
   # Newest first: slurmd, slurmctld, then munged (they authenticate through it to the end).
   local k pid
@@ -179,7 +186,7 @@ cluster_stop() {
   cluster_pids=()
   if [ "$cluster_ok" != 1 ]; then
     local f
-    for f in "$cluster_dir"/log/*; do
+    for f in "$cluster_dir"/log/*.out; do  # the daemons' stderr: their whole log
       [ -s "$f" ] && { echo "---- $f (last lines)"; tail -n 25 "$f"; }
     done
   fi

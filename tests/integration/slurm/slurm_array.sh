@@ -8,7 +8,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/cluster.sh"
 scratch=$(realpath -m "$1")
-trap cluster_stop EXIT
 cluster_start "$scratch/cluster"
 jobs=$scratch/jobs
 mkdir -p "$jobs"

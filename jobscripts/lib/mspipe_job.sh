@@ -89,7 +89,7 @@ mspipe_mpirun() {
   fi
   mspipe_child=""
   if [ "$mspipe_stop_sent" = 1 ]; then
-    echo "$mspipe_job: $(date -u +%FT%TZ): stopped on SIGUSR1 with exit code $status; submit the same job again to resume"
+    echo "$mspipe_job: $(date -u +%FT%TZ): stopped on SIGUSR1 with exit code $status; run the same job again to resume"
   fi
   return "$status"
 }

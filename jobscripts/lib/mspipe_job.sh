@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every job script (jobscripts/slurm/*.sbatch, jobscripts/generic/*.sh): finds
 # the executable and runs it under mpirun with SIGUSR1 forwarded, so that a campaign
 # stops gracefully (stop handing out work, make every record durable, exit 0) when SLURM
@@ -33,17 +34,18 @@ mspipe_job_require_exe() {
   [ -x "$MSPIPE_EXE" ] || mspipe_job_die "no executable at '$MSPIPE_EXE' (build it, or set MSPIPE_EXE or MSPIPE_ROOT)"
 }
 
-# mspipe_config_string CONFIG SECTION KEY: the quoted string value of KEY in [SECTION]
-# of a TOML file (one line, no escapes), empty when absent. awk, so that a login node
-# needs nothing but bash; mspipe itself checks the whole file when it runs.
-mspipe_config_string() {
+# mspipe_config_value CONFIG SECTION KEY: the value of KEY in [SECTION] of a TOML file, a
+# quoted string (one line, no escapes) without its quotes or a bare word (a number, true),
+# empty when absent. awk, so that a login node needs nothing but bash; mspipe itself
+# checks the whole file when it runs.
+mspipe_config_value() {
   awk -v want="$2" -v key="$3" '
     /^[[:space:]]*\[/ { section = $0; sub(/#.*/, "", section); gsub(/[][[:space:]]/, "", section); next }
     section == want && $0 ~ "^[[:space:]]*" key "[[:space:]]*=" {
       value = $0; sub(/^[^=]*=[[:space:]]*/, "", value)
-      if (match(value, /^"[^"]*"/) || match(value, /^'\''[^'\'']*'\''/)) {
-        print substr(value, 2, RLENGTH - 2); exit
-      }
+      if (match(value, /^"[^"]*"/) || match(value, /^'\''[^'\'']*'\''/)) print substr(value, 2, RLENGTH - 2)
+      else if (match(value, /^[^[:space:]#]+/)) print substr(value, 1, RLENGTH)
+      exit
     }' "$1"
 }
 
@@ -51,7 +53,7 @@ mspipe_config_string() {
 # defaulting to results/<config name> (relative to the working directory, as in mspipe).
 mspipe_campaign_dir() {
   local out
-  out=$(mspipe_config_string "$1" run output_dir)
+  out=$(mspipe_config_value "$1" run output_dir)
   echo "${out:-results/$(basename "${1%.*}")}/campaign"
 }
 

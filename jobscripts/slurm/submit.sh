@@ -48,7 +48,9 @@ done
 if [ "$shards" -gt 1 ] && [ "$repeat" -gt 1 ]; then
   mspipe_job_die "--repeat is for one campaign job; rerun failed shards with array.sbatch (see its header)"
 fi
-if [ "$shards" -gt 1 ] && [ -z "$(mspipe_config_string "$config" campaign vae_checkpoint)" ]; then
+# Trainers without a checkpoint train a VAE in every shard: different fingerprints.
+if [ "$shards" -gt 1 ] && [ -z "$(mspipe_config_value "$config" campaign vae_checkpoint)" ] &&
+   [ "$(mspipe_config_value "$config" campaign.layout trainers)" != 0 ]; then
   echo "submit.sh: warning: $config has no campaign.vae_checkpoint: every shard would train its own VAE" >&2
 fi
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the SLURM tests: a private one-node SLURM cluster (munged, slurmctld, slurmd)
 # living entirely under one scratch folder, so a test never touches a SLURM or munge that
 # the machine already runs: its own munge key and socket, its own TCP ports, state, spool,
@@ -31,7 +32,7 @@ fail() {
 # The daemons need root (slurmd starts job steps as the submitting user); without the
 # packages the test cannot run at all. Both are reported as a skip (exit 77).
 cluster_require() {
-  local missing=()
+  local missing=() exe
   for exe in munged munge slurmctld slurmd sbatch squeue scontrol scancel sinfo; do
     command -v "$exe" >/dev/null 2>&1 || missing+=("$exe")
   done
@@ -136,8 +137,8 @@ SlurmctldPidFile=$cluster_dir/run/slurmctld.daemon.pid
 SlurmdPidFile=$cluster_dir/run/slurmd.daemon.pid
 SlurmctldLogFile=$cluster_dir/log/slurmctld.log
 SlurmdLogFile=$cluster_dir/log/slurmd.log
-# Short enough for a test: a finished job stays visible to scontrol for 5 minutes.
-MinJobAge=300
+# A finished job stays visible to scontrol for an hour: longer than any test.
+MinJobAge=3600
 KillWait=10
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mib State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP

@@ -21,6 +21,7 @@ export MSPIPE_ROOT=$root FAKE_OUT=$scratch/out MSPIPE_EXE=$here/fake_mspipe.sh M
 export MPIRUN_ARGS="--oversubscribe --bind-to none"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 jobs=$scratch/jobs
+rm -rf -- "$FAKE_OUT" "$jobs"  # nothing of an earlier run may count
 mkdir -p "$FAKE_OUT" "$jobs"
 cd "$scratch"
 config=$scratch/fake.toml

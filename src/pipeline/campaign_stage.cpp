@@ -79,7 +79,11 @@ struct Outcome {
 class CampaignStage final : public Stage {
  public:
   std::string_view name() const override { return "campaign"; }
-  std::vector<std::string> sections() const override { return {"campaign"}; }
+  // [vae] too when the campaign's trainers train it (known after configure()).
+  std::vector<std::string> sections() const override {
+    if (vae_) return {"campaign", "vae"};
+    return {"campaign"};
+  }
 
   void configure(const core::Section& root, const RunContext& ctx) override {
     config_ = read_campaign_config(root, ctx.output_dir, ctx.world_size);

@@ -47,15 +47,19 @@ int run_config(const std::filesystem::path& config, const core::Comm& world, con
   // Configure every stage before any runs, so that a mistake anywhere stops the job
   // before hours of work.
   std::vector<std::unique_ptr<Stage>> stages;
+  std::vector<std::string> used;  // sections the configured stages read
   for (const auto& n : known_stages()) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) continue;
     auto stage = make_stage(n);
-    if (std::find(names.begin(), names.end(), n) != names.end()) {
-      stage->configure(root, ctx);
-      stages.push_back(std::move(stage));
-    } else {
-      for (const auto& sec : stage->sections())
-        if (root.has(sec)) core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
-    }
+    stage->configure(root, ctx);
+    for (auto& sec : stage->sections()) used.push_back(std::move(sec));
+    stages.push_back(std::move(stage));
+  }
+  for (const auto& n : known_stages()) {
+    if (std::find(names.begin(), names.end(), n) != names.end()) continue;
+    for (const auto& sec : make_stage(n)->sections())
+      if (root.has(sec) && std::find(used.begin(), used.end(), sec) == used.end())
+        core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
   }
   root.finish();
   if (options.num_shards > 1 && std::none_of(stages.begin(), stages.end(), [](const auto& s) {

@@ -2,9 +2,11 @@
 # slurm_jobscripts.sh SCRATCH
 # The job scripts of jobscripts/slurm/ on a private SLURM cluster, with fake_mspipe.sh in
 # place of the executable (so this tests the scripts, not the campaign):
-#  1. submit.sh --shards 4: each array task runs 2 ranks of `CONFIG --shard I
-#     --num-shards 4`, and the merge job runs `campaign merge <output_dir>/campaign` only
+#  1. submit.sh --train-vae --shards 4: the training job runs `vae train CONFIG`; each
+#     array task starts after it (the VAE is there) and runs 2 ranks of `CONFIG --shard I
+#     --num-shards 4`; the merge job runs `campaign merge <output_dir>/campaign` only
 #     after all four (it sees their 8 markers);
+#  1b. submit.sh --repeat 2: two campaign jobs, the second only after the first ended;
 #  2. `scancel --batch --signal=USR1` on a running campaign.sbatch: the batch shell
 #     forwards it through mpirun to both ranks, which stop; the job ends COMPLETED, 0:0;
 #  3. the time limit: --time=1 --signal=B:USR1@50 stops the job the same way before the
@@ -34,23 +36,43 @@ expect_state() {  # expect_state JOB STATE EXIT_CODE
   [ "$state $code" = "$2 $3" ] || fail "job $1 ended $state $code, expected $2 $3: $(tail -n 20 "$jobs"/* 2>/dev/null)"
 }
 
-echo "== 1. an array of 4 shards, then the merge"
-out=$(MSPIPE_SBATCH_ARRAY="--ntasks=1 --output=$jobs/shard_%a.out" MSPIPE_SBATCH_MERGE="--output=$jobs/merge.out" \
-  "$root/jobscripts/slurm/submit.sh" --shards 4 "$config")
+echo "== 1. the VAE, an array of 4 shards, then the merge"
+out=$(MSPIPE_SBATCH_TRAIN="--ntasks=1 --output=$jobs/train.out" MSPIPE_SBATCH_MERGE="--output=$jobs/merge.out" \
+  MSPIPE_SBATCH_ARRAY="--ntasks=1 --output=$jobs/shard_%a.out" \
+  "$root/jobscripts/slurm/submit.sh" --train-vae --shards 4 "$config")
 echo "$out"
+train=$(sed -n 's/^train_vae: //p' <<<"$out")
 array=$(sed -n 's/^array (4 shards): //p' <<<"$out")
 merge=$(sed -n 's/^merge of .*: //p' <<<"$out")
-[ -n "$array" ] && [ -n "$merge" ] || fail "submit.sh printed no job ids"
+[ -n "$train" ] && [ -n "$array" ] && [ -n "$merge" ] || fail "submit.sh printed no job ids"
 cluster_wait_job "$array" 120
 cluster_wait_job "$merge" 60
+expect_state "$train" COMPLETED 0:0
+[ "$(grep -cx "rank [01]: vae train $config" "$FAKE_OUT/calls")" = 2 ] || fail "no training: $(cat "$FAKE_OUT/calls")"
 for i in 0 1 2 3; do
   expect_state "${array}_$i" COMPLETED 0:0
   n=$(grep -cx "rank [01]: $config --shard $i --num-shards 4" "$FAKE_OUT/calls" || true)
   [ "$n" = 2 ] || fail "shard $i ran on $n ranks, expected 2: $(cat "$FAKE_OUT/calls")"
+  for r in 0 1; do
+    [ "$(cat "$FAKE_OUT/campaign/shard_$i.rank_$r")" = trained ] || fail "shard $i started before the VAE was trained"
+  done
 done
 expect_state "$merge" COMPLETED 0:0
 grep -qx "rank 0: campaign merge $FAKE_OUT/campaign" "$FAKE_OUT/calls" || fail "no merge call: $(cat "$FAKE_OUT/calls")"
 [ "$(cat "$FAKE_OUT/merge_saw")" = 8 ] || fail "the merge saw $(cat "$FAKE_OUT/merge_saw") shard markers, expected 8"
+
+echo "== 1b. submit.sh --repeat 2"
+rm -f "$FAKE_OUT/calls"
+out=$(FAKE_SECONDS=3 MSPIPE_SBATCH_CAMPAIGN="--ntasks=1 --output=$jobs/repeat_%j.out" \
+  "$root/jobscripts/slurm/submit.sh" --repeat 2 "$config")
+echo "$out"
+mapfile -t ids < <(sed -n 's/^campaign ([12] of 2): //p' <<<"$out")
+[ ${#ids[@]} = 2 ] || fail "submit.sh printed ${#ids[@]} job ids, expected 2"
+cluster_wait_job "${ids[1]}" 120
+expect_state "${ids[0]}" COMPLETED 0:0
+expect_state "${ids[1]}" COMPLETED 0:0
+[ "$(grep -cx "rank 0: $config" "$FAKE_OUT/calls")" = 2 ] || fail "expected 2 runs: $(cat "$FAKE_OUT/calls")"
+! grep -qx overlap "$FAKE_OUT/calls" || fail "the repeated jobs ran at the same time"
 
 # start_campaign NAME SBATCH_OPTIONS...: a campaign.sbatch job that would run 110 s;
 # prints its id once both ranks are running.

@@ -79,10 +79,13 @@ struct Outcome {
 class CampaignStage final : public Stage {
  public:
   std::string_view name() const override { return "campaign"; }
-  // [vae] too when the campaign's trainers train it (known after configure()).
+  // [vae] (and the [generate] it may read) too when the trainers train (known after configure()).
   std::vector<std::string> sections() const override {
-    if (vae_) return {"campaign", "vae"};
-    return {"campaign"};
+    if (!vae_) return {"campaign"};
+#if MSPIPE_HAVE_ML
+    if (vae_->generator) return {"campaign", "vae", "generate"};
+#endif
+    return {"campaign", "vae"};
   }
 
   void configure(const core::Section& root, const RunContext& ctx) override {

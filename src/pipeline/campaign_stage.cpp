@@ -184,7 +184,7 @@ class CampaignStage final : public Stage {
   void run_worker_group(const campaign::RoleSplit& roles, const CampaignPlan& plan) {
     CampaignVes ves(config_, plan.identity.seed);
     CpTaskRunner runner(config_, ves);
-    const auto encoder = make_vae_encoder(config_, ves, threads_);
+    const auto encoder = config_.vae_checkpoint ? make_vae_encoder(*config_.vae_checkpoint, ves, threads_) : nullptr;
     campaign::run_worker(roles.farm, roles.role_comm, roles.group, campaign::layout_of(plan.identity), runner,
                          encoder.get(), plan.farm);
   }

@@ -69,7 +69,8 @@ double calibrate_one_ve(const core::Comm& self, const CampaignConfig& config, st
   for (const auto& inc : run.result.increments)
     if (inc.increment > 0 && inc.converged) done = inc.increment;
   if (run.status != cp::RunStatus::stopped) return wall;  // it finished (or failed) within the budget
-  return done > 0 ? wall / done * total : 0.0;
+  // No increment within the budget: each takes longer than the budget (a lower bound).
+  return done > 0 ? wall / done * total : -wall * total;
 }
 
 void campaign_dry_run(const core::Comm& world, const CampaignConfig& config, const RunContext& ctx,
@@ -115,8 +116,12 @@ void campaign_dry_run(const core::Comm& world, const CampaignConfig& config, con
       sim_s = mean * l.ranks_per_sim;
       source = fmt::format("the {} simulations recorded in {}", n, config.folder.string());
     } else if (have_files && config.engine_name == "mspipe") {
-      sim_s = calibrate_one_ve(self, config, ctx.seed, 20.0, rss);
+      sim_s = calibrate_one_ve(self, config, ctx.seed, 60.0, rss);
       source = fmt::format("a calibration run of VE {} on one rank (peak memory +{:.0f} MB)", config.first_id, rss);
+      if (sim_s < 0) {
+        sim_s = -sim_s;
+        source += ", no increment done in 60 s: a lower bound";
+      }
     }
   });
   world.bcast(sim_s);

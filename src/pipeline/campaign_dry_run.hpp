@@ -20,8 +20,8 @@ void campaign_dry_run(const core::Comm& world, const CampaignConfig& config, con
                       std::int64_t vae_latent);
 
 // Seconds of one simulation on one rank, extrapolated from a run of the first VE stopped
-// after `budget_s` (increments done so far scaled to all of them); 0 when nothing could
-// be measured. `peak_rss_mb` receives the growth of the process's peak memory. `self`: a
+// after `budget_s` (increments done so far scaled to all of them); negative (minus a lower
+// bound) when not one increment was done within the budget. `peak_rss_mb` receives the growth of the process's peak memory. `self`: a
 // communicator of this rank alone.
 double calibrate_one_ve(const core::Comm& self, const CampaignConfig& config, std::uint64_t seed, double budget_s,
                         double& peak_rss_mb);

@@ -79,10 +79,13 @@ struct Outcome {
 class CampaignStage final : public Stage {
  public:
   std::string_view name() const override { return "campaign"; }
-  // [vae] too when the campaign's trainers train it (known after configure()).
+  // [vae] (and the [generate] it may read) too when the trainers train (known after configure()).
   std::vector<std::string> sections() const override {
-    if (vae_) return {"campaign", "vae"};
-    return {"campaign"};
+    if (!vae_) return {"campaign"};
+#if MSPIPE_HAVE_ML
+    if (vae_->generator) return {"campaign", "vae", "generate"};
+#endif
+    return {"campaign", "vae"};
   }
 
   void configure(const core::Section& root, const RunContext& ctx) override {
@@ -181,7 +184,7 @@ class CampaignStage final : public Stage {
   void run_worker_group(const campaign::RoleSplit& roles, const CampaignPlan& plan) {
     CampaignVes ves(config_, plan.identity.seed);
     CpTaskRunner runner(config_, ves);
-    const auto encoder = make_vae_encoder(config_, ves, threads_);
+    const auto encoder = config_.vae_checkpoint ? make_vae_encoder(*config_.vae_checkpoint, ves, threads_) : nullptr;
     campaign::run_worker(roles.farm, roles.role_comm, roles.group, campaign::layout_of(plan.identity), runner,
                          encoder.get(), plan.farm);
   }

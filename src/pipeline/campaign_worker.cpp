@@ -65,12 +65,10 @@ namespace {
 #if MSPIPE_HAVE_ML
 class VaeEncoder final : public campaign::Encoder {
  public:
-  VaeEncoder(const CampaignConfig& config, CampaignVes& ves, int threads) : ves_(ves) {
-    ml::InferenceOptions o;
-    o.checkpoint = *config.vae_checkpoint;
-    o.threads = threads;
-    o.batch = 1;
-    options_ = o;
+  VaeEncoder(const std::filesystem::path& checkpoint, CampaignVes& ves, int threads) : ves_(ves) {
+    options_.checkpoint = checkpoint;
+    options_.threads = threads;
+    options_.batch = 1;
   }
   std::vector<float> fingerprint(const core::Comm& group, std::int64_t id) override {
     if (!group.is_root()) return {};
@@ -87,13 +85,14 @@ class VaeEncoder final : public campaign::Encoder {
 
 }  // namespace
 
-std::unique_ptr<campaign::Encoder> make_vae_encoder(const CampaignConfig& config, CampaignVes& ves, int threads) {
+std::unique_ptr<campaign::Encoder> make_vae_encoder(const std::filesystem::path& checkpoint, CampaignVes& ves,
+                                                    int threads) {
 #if MSPIPE_HAVE_ML
-  if (config.vae_checkpoint) return std::make_unique<VaeEncoder>(config, ves, threads);
+  return std::make_unique<VaeEncoder>(checkpoint, ves, threads);
 #else
-  (void)config, (void)ves, (void)threads;
-#endif
+  (void)checkpoint, (void)ves, (void)threads;
   return nullptr;
+#endif
 }
 
 }  // namespace mspipe::pipeline

@@ -3,6 +3,7 @@
 // cp::Engine (campaign::TaskRunner), and, with a VAE checkpoint, its fingerprint
 // (campaign::Encoder). The VE comes from the VE set or is regenerated from (seed, id).
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -42,9 +43,9 @@ class CpTaskRunner final : public campaign::TaskRunner {
   CampaignVes& ves_;
 };
 
-// The fingerprint of a VE through the checkpoint's encoder, on the group's rank 0 (the
-// farm records rank 0's); nullptr when built without LibTorch.
-std::unique_ptr<campaign::Encoder> make_vae_encoder(const CampaignConfig& config, CampaignVes& ves,
+// The fingerprint of a VE through the encoder of `checkpoint` (loaded at the first VE),
+// on the group's rank 0 (the farm records rank 0's); nullptr when built without LibTorch.
+std::unique_ptr<campaign::Encoder> make_vae_encoder(const std::filesystem::path& checkpoint, CampaignVes& ves,
                                                     int threads);
 
 }  // namespace mspipe::pipeline

@@ -7,6 +7,8 @@
 #   usr1   SIGUSR1 to mpirun mid-way: exit 0, "rerun" told; the rerun completes the campaign
 #   shard  --shard 0 and 1 of 2 (no campaign.h5), then `campaign merge`: the unsharded rows
 #   mixed  shards of two campaigns (seeds differ) in one folder: merge refuses, writes nothing
+#   encode a VAE checkpoint (one training step, campaign_encode.toml): workers encode each VE
+#          inline; the fingerprints are the checkpoint's length, finite, and differ by VE
 set -u
 case_=$1 scratch=$2 mspipe=$3 config=$4
 shift 4
@@ -77,6 +79,21 @@ case $case_ in
     [ "$rc" = 4 ] || fail "merge of two campaigns: exit code $rc, expected 4"
     grep -q "seed 7 vs 8\|seed 8 vs 7" <<<"$out" || fail "the message does not name the seeds"
     [ -e m/results/campaign.h5 ] && fail "a refused merge wrote campaign.h5" ;;
+  encode)
+    data=$(cd "$(dirname "$config")" && pwd)
+    mkdir -p e && cd e || exit 1
+    "${mpi[@]}" -n 1 "$mspipe" "$data/vae_tiny16.toml" >/dev/null || fail "training the checkpoint failed"
+    "${mpi[@]}" -n 3 --oversubscribe --bind-to none "$mspipe" "$data/campaign_encode.toml" || fail "campaign failed"
+    /usr/bin/python3 - <<'PY' || fail "fingerprints"
+import h5py, numpy as np, sys
+with h5py.File("results/campaign.h5", "r") as f:
+    fp, st = f["fingerprint"][()], f["status"][()]
+    digest = f.attrs["vae_checkpoint_digest"]
+print("fingerprints", fp.shape, "status", st, "digest", digest)
+ok = fp.shape == (2, 4) and np.all(np.isfinite(fp)) and np.any(fp[0] != fp[1]) and np.all(np.any(fp != 0, axis=1))
+sys.exit(0 if ok and len(digest) > 0 else 1)
+PY
+    ;;
   *) fail "unknown case" ;;
 esac
 echo "campaign_runs $case_: ok"

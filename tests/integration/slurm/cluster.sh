@@ -3,7 +3,8 @@
 # living entirely under one scratch folder, so a test never touches a SLURM or munge that
 # the machine already runs: its own munge key and socket, its own TCP ports, state, spool,
 # pid and log files. The PIDs of the three daemons are kept, and cluster_stop ends exactly
-# those (the tests call it from an EXIT trap, so also on failure).
+# those (from the EXIT trap cluster_start sets, so also on failure). What a run killed
+# outright left behind, the next run in the same folder stops (cluster_stop_leftovers).
 #
 #   cluster_start DIR     start, wait until the node is idle; exports SLURM_CONF; sets the
 #                         traps that stop the daemons when the test ends, however it ends
@@ -61,12 +62,35 @@ EOF
 # ran (ctest's timeout sends SIGKILL): its pid file is in our folder and its command line
 # names our folder, so it is ours to stop. Nothing else is touched.
 cluster_stop_leftovers() {
-  local f pid
+  local f pid earlier=0
   for f in "$cluster_dir"/run/*.pid; do
     [ -f "$f" ] || continue
+    earlier=1  # cluster_stop removes the pid files: that run did not end cleanly
     pid=$(cat "$f" 2>/dev/null) || continue
     if [ -n "$pid" ] && grep -qa -- "$cluster_dir" "/proc/$pid/cmdline" 2>/dev/null; then
       echo "cluster: stopping daemon $pid left by an earlier run ($f)"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  [ "$earlier" = 0 ] || cluster_stop_jobs all
+}
+
+# cluster_stop_jobs steps|all: a job's slurmstepd whose slurmd is gone keeps running, and
+# so do the job's processes. Ours have our SLURM_CONF in their environment (the daemons
+# give it to slurmstepd; the jobs inherit it from the test that submitted them). "steps"
+# stops the slurmstepd processes only; "all" (before this run exports SLURM_CONF) every
+# process that has it, the jobs of an earlier run included; never this shell.
+cluster_stop_jobs() {
+  local p pid comm
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    if [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ]; then continue; fi
+    comm=""
+    { read -r comm <"$p/comm"; } 2>/dev/null || continue  # gone meanwhile
+    [ "$1" = all ] || [ "$comm" = slurmstepd ] || continue
+    # -z: the environment is NUL-separated; -x: the whole entry.
+    if grep -qzxF "SLURM_CONF=$cluster_dir/slurm.conf" "$p/environ" 2>/dev/null; then
+      echo "cluster: stopping $comm ($pid) of a job of this cluster"
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done
@@ -169,7 +193,15 @@ cluster_stop() {
   if [ ${#cluster_pids[@]} -gt 0 ] && [ -n "${SLURM_CONF:-}" ]; then
     local left
     mapfile -t left < <(squeue -h -o %A 2>/dev/null)
-    [ ${#left[@]} -eq 0 ] || scancel --full --quiet "${left[@]}" 2>/dev/null || true
+    if [ ${#left[@]} -gt 0 ]; then
+      scancel --full --quiet "${left[@]}" 2>/dev/null || true
+      # While the daemons still run, so that each job's slurmstepd ends its processes
+      # (SIGKILL after KillWait) and exits instead of outliving the cluster.
+      for _ in $(seq 30); do
+        [ -n "$(squeue -h -o %A 2>/dev/null)" ] || break
+        sleep 1
+      done
+    fi
   fi
   # Newest first: slurmd, slurmctld, then munged (they authenticate through it to the end).
   local k pid
@@ -185,6 +217,7 @@ cluster_stop() {
     rm -f "$cluster_dir/run/${cluster_names[k]}.pid"
   done
   cluster_pids=()
+  cluster_stop_jobs steps
   if [ "$cluster_ok" != 1 ]; then
     local f
     for f in "$cluster_dir"/log/*.out; do  # the daemons' stderr: their whole log

@@ -136,12 +136,22 @@ class CampaignStage final : public Stage {
                       campaign::describe(config_.layout), world.size(), plan.farm.groups, config_.folder.string());
 
     Outcome outcome;
-    switch (roles.role) {
-      case campaign::Role::collector: outcome = run_collector(roles, plan); break;
-      case campaign::Role::trainer: run_trainer(roles); break;
-      case campaign::Role::worker: run_worker_group(roles, plan); break;
+    // The collector's errors (a folder of another campaign, a second writer) reach the
+    // other ranks after the farm has told them to stop: one message, every rank's exit code.
+    std::optional<std::string> error;
+    core::ExitCode code = core::ExitCode::failure;
+    try {
+      switch (roles.role) {
+        case campaign::Role::collector: outcome = run_collector(roles, plan); break;
+        case campaign::Role::trainer: run_trainer(roles); break;
+        case campaign::Role::worker: run_worker_group(roles, plan); break;
+      }
+    } catch (const core::CollectiveError& e) {
+      error = e.what();
+      code = e.code();
     }
     sleepy_barrier(world);
+    core::raise_if_any(world, error, code);
     std::array<std::int64_t, 2> told{outcome.stopped, outcome.unfinished};
     world.bcast(std::span<std::int64_t>(told));
     outcome = {told[0], told[1]};

@@ -6,7 +6,8 @@
 #   kill   SIGKILL to every rank mid-way, rerun: the rows of an uninterrupted run
 #   usr1   SIGUSR1 to mpirun mid-way: exit 0, "rerun" told; the rerun completes the campaign
 #   shard  --shard 0 and 1 of 2 (no campaign.h5), then `campaign merge`: the unsharded rows
-#   mixed  shards of two campaigns (seeds differ) in one folder: merge refuses, writes nothing
+#   mixed  a rerun with another seed into the same folder is refused (exit 4, no hang);
+#          shards of two campaigns (seeds differ) in one folder: merge refuses, writes nothing
 #   encode a VAE checkpoint (one training step, campaign_encode.toml): workers encode each VE
 #          inline; the fingerprints are the checkpoint's length, finite, and differ by VE
 set -u
@@ -72,6 +73,12 @@ case $case_ in
     sed 's/^seed = 7/seed = 8/' "$config" >seed8.toml
     mkdir -p o && (cd o && "${mpi[@]}" -n 2 --oversubscribe --bind-to none "$mspipe" ../seed8.toml --shard 1 --num-shards 2) ||
       fail "shard 1 (seed 8) failed"
+    # The same folder rerun with another seed: refused, on every rank, nothing written.
+    out=$(cd m && "${mpi[@]}" -n 2 --oversubscribe --bind-to none "$mspipe" ../seed8.toml --shard 0 --num-shards 2 2>&1)
+    rc=$?
+    echo "$out"
+    [ "$rc" = 4 ] || fail "rerun with another seed: exit code $rc, expected 4"
+    grep -q "seed 7 vs 8\|seed 8 vs 7" <<<"$out" || fail "the message does not name the seeds"
     cp o/results/campaign/shard_1_* m/results/campaign/
     out=$("${mpi[@]}" -n 1 "$mspipe" campaign merge m/results/campaign 2>&1)
     rc=$?

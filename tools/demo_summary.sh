@@ -8,7 +8,7 @@ if /usr/bin/python3 -c 'import h5py, matplotlib' 2>/dev/null; then
   tools=$(dirname "$0")
   /usr/bin/python3 "$tools/plot_ve_slices.py" "$dir/ve_demo.h5" --rows 0 1 -o "$dir/plots/ve_slices.png" >/dev/null
   /usr/bin/python3 "$tools/plot_vae.py" curves "$dir/vae/metrics.csv" -o "$dir/plots/vae_loss.png" >/dev/null
-  /usr/bin/python3 "$tools/plot_stress.py" "$dir/cp_demo.h5" -o "$dir/plots/stress_strain.png" >/dev/null
+  /usr/bin/python3 "$tools/plot_stress.py" "$dir/campaign.h5" -o "$dir/plots/stress_strain.png" >/dev/null
   plots=(ve_slices "mid-plane slices of VEs 0 and 1, Euler angles as RGB"
          vae_loss "VAE loss and test phi4 per epoch"
          stress_strain "sigma_zz against strain of the simulated VEs")
@@ -23,6 +23,5 @@ describe "$dir/ve_demo.h5" "16 volume elements (grain ids, Euler angles, grain t
 describe "$dir/vti/ve_0.vti" "VE 0 for ParaView"
 describe "$dir/vae/checkpoint.pt" "the trained VAE"
 describe "$dir/vae/metrics.csv" "losses per epoch"
-describe "$dir/fingerprints_demo.h5" "fingerprints (mu) of every VE"
-describe "$dir/cp_demo.h5" "stress-strain curves (crystal plasticity, Mg)"
+describe "$dir/campaign.h5" "the campaign: VE ids, fingerprints, stress-strain curves (Mg), status"
 for ((i = 0; i < ${#plots[@]}; i += 2)); do describe "$dir/plots/${plots[i]}.png" "${plots[i + 1]}"; done

@@ -12,6 +12,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev libspectra-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-h5py python3-matplotlib python3-sklearn
+  # a real SLURM controller and node daemon for tests/integration/slurm (not started here)
+  slurmd slurmctld slurm-client munge
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <limits>
 
+#include "core/comm.hpp"
 #include "core/config.hpp"
 #include "cp/simulation.hpp"
 
@@ -16,15 +17,33 @@ std::string_view status_name(RunStatus s) {
     case RunStatus::converged: return "converged";
     case RunStatus::not_converged: return "not_converged";
     case RunStatus::failed: return "failed";
+    case RunStatus::stopped: return "stopped";
   }
   return "unknown";
 }
 
+EngineRun Engine::run_with_stop(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
+                                std::int64_t ve_id, const StopCheck& stop) const {
+  if (stop && comm.any(stop())) {
+    EngineRun out;
+    out.status = RunStatus::stopped;
+    return out;
+  }
+  return run(comm, grid, load, ve_id);
+}
+
 EngineRun SpectralEngine::run(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
-                              std::int64_t) const {
+                              std::int64_t ve_id) const {
+  return run_with_stop(comm, grid, load, ve_id, {});
+}
+
+EngineRun SpectralEngine::run_with_stop(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
+                                        std::int64_t, const StopCheck& stop) const {
   EngineRun out;
-  out.result = SpectralSolver(comm, grid, numerics_).run(load);
-  out.status = out.result.converged ? RunStatus::converged : RunStatus::not_converged;
+  out.result = SpectralSolver(comm, grid, numerics_).run(load, {}, stop);
+  out.status = out.result.stopped     ? RunStatus::stopped
+               : out.result.converged ? RunStatus::converged
+                                      : RunStatus::not_converged;
   return out;
 }
 

@@ -4,6 +4,7 @@
 // only this interface; the built-in spectral solver (SpectralEngine, below) and an
 // installed DAMASK_grid (cp/damask/damask_grid_engine.hpp) implement it.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,9 +20,15 @@ class Section;
 namespace mspipe::cp {
 
 // How one simulation ended. A run that does not converge is a result; `failed` is an
-// error confined to the run (a program that crashed, an unreadable result).
-enum class RunStatus : std::int8_t { converged = 0, not_converged = 1, failed = 2 };
+// error confined to the run (a program that crashed, an unreadable result); `stopped`:
+// the caller's stop check ended it (a wall limit, a graceful stop), never a result.
+enum class RunStatus : std::int8_t { converged = 0, not_converged = 1, failed = 2, stopped = 3 };
 std::string_view status_name(RunStatus s);
+
+// Asked at iteration boundaries; true ends the run as RunStatus::stopped. Local to the
+// rank that asks: an engine combines the answers over its communicator, so that every
+// rank stops at the same iteration.
+using StopCheck = std::function<bool()>;
 
 struct EngineRun {
   RunStatus status = RunStatus::converged;
@@ -37,6 +44,10 @@ class Engine {
   // (work folders, messages). Throws only for errors that concern every run alike.
   virtual EngineRun run(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
                         std::int64_t ve_id) const = 0;
+  // The same run, asking `stop` as it goes. An engine that cannot stop inside a run asks
+  // once, before it starts (this default).
+  virtual EngineRun run_with_stop(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
+                                  std::int64_t ve_id, const StopCheck& stop) const;
 };
 
 class SpectralEngine final : public Engine {
@@ -45,6 +56,9 @@ class SpectralEngine final : public Engine {
   std::string_view name() const override { return "mspipe"; }
   EngineRun run(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
                 std::int64_t ve_id) const override;
+  // Stops between SNES iterations (SpectralSolver::run).
+  EngineRun run_with_stop(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
+                          std::int64_t ve_id, const StopCheck& stop) const override;
 
  private:
   SolverNumerics numerics_;

@@ -1,6 +1,7 @@
 #include "cp/load_case.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include <fmt/core.h>
 
@@ -26,6 +27,34 @@ LoadCase uniaxial_tension_z(double rate, double t, int N) {
   LoadCase lc;
   lc.steps.push_back(s);
   return lc;
+}
+
+std::vector<double> applied_axial_strain(const LoadCase& load) {
+  std::vector<double> out{0.0};
+  double F_zz = 1.0;
+  for (const auto& s : load.steps) {
+    const bool prescribed = s.deformation_mask[8] && s.deformation_type != LoadStep::Deformation::L;
+    const double start = F_zz;
+    for (int k = 1; k <= s.N; ++k) {
+      if (!prescribed) F_zz = std::numeric_limits<double>::quiet_NaN();
+      else if (s.deformation_type == LoadStep::Deformation::dot_F) F_zz = start + s.deformation(2, 2) * s.t * k / s.N;
+      else F_zz = start + (s.deformation(2, 2) - start) * k / s.N;
+      if (k % s.f_out == 0) out.push_back(F_zz - 1.0);
+    }
+  }
+  return out;
+}
+
+std::string describe(const LoadCase& load) {
+  static const char* kinds[] = {"dot_F", "F", "L"};
+  std::string out;
+  for (const auto& s : load.steps) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{}_zz {} for {} s in {} increments", kinds[int(s.deformation_type)],
+                       s.deformation_mask[8] ? fmt::format("{}", s.deformation(2, 2)) : std::string("free"), s.t,
+                       s.N);
+  }
+  return out;
 }
 
 std::string check(const LoadStep& s) {

@@ -34,6 +34,13 @@ struct LoadCase {
 // zero, no rotation (off-diagonal dot_F are prescribed zero where P is free).
 LoadCase uniaxial_tension_z(double rate, double t, int N);
 
+// The applied axial strain F_zz - 1 at increment 0 and after every output increment: what the
+// points of a stress curve are plotted against. NaN for a step that leaves zz free or
+// prescribes it through L.
+std::vector<double> applied_axial_strain(const LoadCase& load);
+// The load case in words: "dot_F_zz 0.001 /s for 10 s in 20 increments" per step.
+std::string describe(const LoadCase& load);
+
 // Checks that each component is prescribed exactly once and that values are finite.
 // Returns an empty string or a message naming the problem.
 std::string check(const LoadStep& s);

@@ -93,6 +93,8 @@ struct SpectralSolver::Impl {
   int total_iter = 0, evaluations = 0;
   double err_div = 0, err_BC = 0;
   bool status_ok = true;
+  const std::function<bool()>* stop = nullptr;  // run()'s stop check, if any
+  bool stopped = false;
   // Thrown inside a callback, rethrown after SNESSolve (petsc_callback.hpp). A failed
   // material point is no exception: the ranks agree on it in MaterialField::evaluate and
   // convergence() reports it to SNES as SNES_DIVERGED_FUNCTION_DOMAIN, so run() cuts back.
@@ -258,7 +260,14 @@ PetscErrorCode SpectralSolver::Impl::residual_cb(SNES snes, Vec xv, Vec fv, void
 PetscErrorCode SpectralSolver::Impl::converged_cb(SNES, PetscInt, PetscReal, PetscReal, PetscReal,
                                                   SNESConvergedReason* reason, void* ctx) {
   auto* s = static_cast<Impl*>(ctx);
-  return petsc_callback(s->callback_error, [&] { s->convergence(reason); });
+  return petsc_callback(s->callback_error, [&] {
+    s->convergence(reason);
+    // Only an iteration that would go on can be stopped: a finished one keeps its result.
+    if (*reason == SNES_CONVERGED_ITERATING && s->stop && s->comm.any((*s->stop)())) {
+      s->stopped = true;
+      *reason = SNES_DIVERGED_FUNCTION_COUNT;  // any divergence: run() reads `stopped`
+    }
+  });
 }
 
 void SpectralSolver::Impl::convergence(SNESConvergedReason* reason) const {
@@ -397,8 +406,11 @@ std::size_t SpectralSolver::local_cells() const { return impl_->n; }
 int SpectralSolver::z_offset() const { return impl_->grid.z_offset(); }
 
 SimulationResult SpectralSolver::run(const LoadCase& load,
-                                     const std::function<void(const IncrementResult&)>& cb) {
+                                     const std::function<void(const IncrementResult&)>& cb,
+                                     const std::function<bool()>& stop) {
   auto& m = *impl_;
+  m.stop = stop ? &stop : nullptr;
+  m.stopped = false;
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   SimulationResult out;
@@ -431,6 +443,13 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
         if (!cutback) m.field->forward(m.F_lastInc.data());
         else m.field->restore();
         ok = m.solve();
+        if (m.stopped) {
+          out.converged = false;
+          out.stopped = true;
+          out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+          m.stop = nullptr;
+          return out;
+        }
         if (ok) {
           iterations += m.total_iter;
           dt_prev = dt;
@@ -468,6 +487,7 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
     }
   }
   out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+  m.stop = nullptr;
   return out;
 }
 

@@ -66,7 +66,8 @@ struct IncrementResult {
 };
 
 struct SimulationResult {
-  bool converged = true;     // false: an increment failed after all cutbacks
+  bool converged = true;     // false: an increment failed after all cutbacks, or stopped
+  bool stopped = false;      // the stop check ended the run (converged is false then)
   std::vector<IncrementResult> increments;  // 0 .. last (written ones, f_out respected)
   double wall_s = 0;
 };
@@ -79,8 +80,14 @@ class SpectralSolver {
   SpectralSolver& operator=(const SpectralSolver&) = delete;
 
   // Runs every load step. `on_increment` sees increment 0 and every output increment.
+  // `stop`, when given, is asked at every iteration boundary (SNES's convergence test) and
+  // is local to the rank that asks: its answers are combined over the communicator (one
+  // more all-reduce per iteration), so every rank leaves at the same iteration, with
+  // SimulationResult::stopped set. Without it, the iterations are exactly those of a run
+  // that cannot stop.
   SimulationResult run(const LoadCase& load,
-                       const std::function<void(const IncrementResult&)>& on_increment = {});
+                       const std::function<void(const IncrementResult&)>& on_increment = {},
+                       const std::function<bool()>& stop = {});
 
   // Local part of the fields after the last increment: 9 values per local cell.
   const double* F_local() const;

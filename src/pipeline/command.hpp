@@ -36,6 +36,7 @@ void add_orientation_commands(CommandRegistry& reg);
 void add_cp_commands(CommandRegistry& reg);
 void add_generate_commands(CommandRegistry& reg);
 void add_diagnostics_commands(CommandRegistry& reg);
+void add_campaign_commands(CommandRegistry& reg);
 void add_vae_commands(CommandRegistry& reg);  // only when built with LibTorch (MSPIPE_HAVE_ML)
 void add_analyse_commands(CommandRegistry& reg);  // only with LibTorch: it encodes the edge-case sets
 

@@ -18,6 +18,7 @@ void add_all_commands(CommandRegistry& reg) {
   add_cp_commands(reg);
   add_generate_commands(reg);
   add_diagnostics_commands(reg);
+  add_campaign_commands(reg);
 #if MSPIPE_HAVE_ML
   add_vae_commands(reg);
   add_analyse_commands(reg);

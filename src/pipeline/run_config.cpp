@@ -21,7 +21,11 @@ std::string joined(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-int run_config(const std::filesystem::path& config, const core::Comm& world) {
+void Stage::dry_run(const core::Comm&, const RunContext&) {
+  core::log::info("{}: runs as configured (no estimate for this stage)", name());
+}
+
+int run_config(const std::filesystem::path& config, const core::Comm& world, const RunOptions& options) {
   const auto cfg = core::load_config(config, world);
   const auto root = cfg.root();
   const auto run = root.section("run");
@@ -30,6 +34,8 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
   ctx.output_dir = run.string("output_dir", "results/" + config.stem().string());
   ctx.seed = static_cast<std::uint64_t>(run.integer("seed", 0, core::Range::non_negative()));
   ctx.threads = static_cast<int>(run.integer("threads", 1, core::Range::positive()));
+  ctx.world_size = world.size();
+  ctx.options = options;
   const auto names = run.strings("stages");
   for (const auto& n : names) {
     const auto& known = known_stages();
@@ -41,17 +47,32 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
   // Configure every stage before any runs, so that a mistake anywhere stops the job
   // before hours of work.
   std::vector<std::unique_ptr<Stage>> stages;
+  std::vector<std::string> used;  // sections the configured stages read
   for (const auto& n : known_stages()) {
+    if (std::find(names.begin(), names.end(), n) == names.end()) continue;
     auto stage = make_stage(n);
-    if (std::find(names.begin(), names.end(), n) != names.end()) {
-      stage->configure(root, ctx);
-      stages.push_back(std::move(stage));
-    } else {
-      for (const auto& sec : stage->sections())
-        if (root.has(sec)) core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
-    }
+    stage->configure(root, ctx);
+    for (auto& sec : stage->sections()) used.push_back(std::move(sec));
+    stages.push_back(std::move(stage));
+  }
+  for (const auto& n : known_stages()) {
+    if (std::find(names.begin(), names.end(), n) != names.end()) continue;
+    for (const auto& sec : make_stage(n)->sections())
+      if (root.has(sec) && std::find(used.begin(), used.end(), sec) == used.end())
+        core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
   }
   root.finish();
+  if (options.num_shards > 1 && std::none_of(stages.begin(), stages.end(), [](const auto& s) {
+        return s->name() == "campaign";
+      }))
+    run.fail("stages", "--shard needs the \"campaign\" stage");
+
+  if (options.dry_run) {
+    core::log::info("mspipe: {} on {} rank(s), dry run: nothing is computed or written", config.string(),
+                    world.size());
+    for (auto& stage : stages) stage->dry_run(world, ctx);
+    return 0;
+  }
 
   std::vector<core::OutputPath> outputs{
       {ctx.output_dir, "run.output_dir", run.where("output_dir"), core::OutputPath::Kind::folder}};
@@ -74,8 +95,24 @@ int run_config(const std::filesystem::path& config, const core::Comm& world) {
 void add_run_command(CommandRegistry& reg) {
   auto* sub = reg.app().add_subcommand("run", "Run the stages a configuration names (same as 'mspipe CONFIG')");
   auto config = std::make_shared<std::string>();
+  auto options = std::make_shared<RunOptions>();
   sub->add_option("config", *config, "Configuration file (TOML)")->required();
-  reg.add(sub, [config](const core::Comm& world) { return run_config(*config, world); });
+  sub->add_flag("--dry-run", options->dry_run,
+                "Check the configuration and report what would run (layout, sizes, estimated "
+                "core-hours); nothing is written");
+  auto* shard = sub->add_option("--shard", options->shard, "Run block I of the campaign's id range (a job array)");
+  auto* shards = sub->add_option("--num-shards", options->num_shards, "Number of blocks of the id range");
+  shard->needs(shards);
+  shards->needs(shard);
+  reg.add(sub, [config, options](const core::Comm& world) {
+    if (options->num_shards < 1 || options->shard < 0 || options->shard >= options->num_shards) {
+      if (world.rank() == 0)
+        fmt::print(stderr, "error: --shard {} --num-shards {}: the shard index must be in [0, {})\n",
+                   options->shard, options->num_shards, std::max(options->num_shards, 1));
+      return static_cast<int>(core::ExitCode::usage);
+    }
+    return run_config(*config, world, *options);
+  });
 }
 
 }  // namespace mspipe::pipeline

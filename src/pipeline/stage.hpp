@@ -18,10 +18,20 @@ class Section;
 
 namespace mspipe::pipeline {
 
+// What the command line adds to a configuration (`mspipe CONFIG --dry-run --shard I
+// --num-shards N`).
+struct RunOptions {
+  bool dry_run = false;  // configure, then report what would run: no work, no files
+  int shard = 0;         // this job's block of the campaign's id range ...
+  int num_shards = 1;    // ... out of this many (a job array; 1: the whole range)
+};
+
 struct RunContext {
   std::filesystem::path output_dir;  // every stage's files go here
   std::uint64_t seed = 0;            // campaign seed
   int threads = 1;                   // OpenMP / LibTorch threads per rank
+  int world_size = 1;                // ranks of the job (layouts are checked at configure time)
+  RunOptions options;
 };
 
 class Stage {
@@ -36,13 +46,17 @@ class Stage {
   // any stage runs, so a bad path never throws away finished work.
   virtual std::vector<core::OutputPath> outputs() const { return {}; }
   virtual void run(const core::Comm& world, const RunContext& ctx) = 0;
+  // --dry-run: says what run() would do (sizes, estimates) without doing it or writing
+  // anything. Collective over `world`.
+  virtual void dry_run(const core::Comm& world, const RunContext& ctx);
 };
 
 // The stages in the order they can run, and a factory by name (nullptr if unknown).
 const std::vector<std::string>& known_stages();
 std::unique_ptr<Stage> make_stage(std::string_view name);
 
-// Loads the configuration, configures the named stages and runs them.
-int run_config(const std::filesystem::path& config, const core::Comm& world);
+// Loads the configuration, configures the named stages and runs them (or, with
+// options.dry_run, reports what they would do).
+int run_config(const std::filesystem::path& config, const core::Comm& world, const RunOptions& options = {});
 
 }  // namespace mspipe::pipeline

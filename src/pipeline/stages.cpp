@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "pipeline/campaign_stage.hpp"
 #include "pipeline/generate_stage.hpp"
 #include "pipeline/simulate_stage.hpp"
 #include "pipeline/stage.hpp"
@@ -12,9 +13,9 @@ namespace mspipe::pipeline {
 
 const std::vector<std::string>& known_stages() {
 #if MSPIPE_HAVE_ML
-  static const std::vector<std::string> names = {"generate", "train_vae", "encode", "simulate", "analyse"};
+  static const std::vector<std::string> names = {"generate", "train_vae", "encode", "simulate", "campaign", "analyse"};
 #else
-  static const std::vector<std::string> names = {"generate", "simulate"};
+  static const std::vector<std::string> names = {"generate", "simulate", "campaign"};
 #endif
   return names;
 }
@@ -22,6 +23,7 @@ const std::vector<std::string>& known_stages() {
 std::unique_ptr<Stage> make_stage(std::string_view name) {
   if (name == "generate") return make_generate_stage();
   if (name == "simulate") return make_simulate_stage();
+  if (name == "campaign") return make_campaign_stage();
 #if MSPIPE_HAVE_ML
   if (name == "train_vae") return make_train_vae_stage();
   if (name == "encode") return make_encode_stage();

@@ -28,10 +28,7 @@ class TrainVaeStage final : public Stage {
   std::vector<core::OutputPath> outputs() const override {
     return {{setup_.config.output_dir, "vae.output_dir", setup_.output_dir_where, core::OutputPath::Kind::folder}};
   }
-  void run(const core::Comm& world, const RunContext&) override {
-    const auto src = open_source(setup_, world);
-    ml::train_vae(world, setup_.config, *src, ml::TrainStart::resume);
-  }
+  void run(const core::Comm& world, const RunContext&) override { train_vae_on(world, setup_); }
 
  private:
   VaeSetup setup_;
@@ -71,6 +68,11 @@ class EncodeStage final : public Stage {
 };
 
 }  // namespace
+
+void train_vae_on(const core::Comm& comm, const VaeSetup& setup) {
+  const auto src = open_source(setup, comm);
+  ml::train_vae(comm, setup.config, *src, ml::TrainStart::resume);
+}
 
 std::unique_ptr<Stage> make_train_vae_stage() { return std::make_unique<TrainVaeStage>(); }
 std::unique_ptr<Stage> make_encode_stage() { return std::make_unique<EncodeStage>(); }

@@ -218,3 +218,35 @@ TEST(SpectralSolver, HopelessStepEndsNotConvergedAfterCutbacks) {
   EXPECT_FALSE(r.increments.back().converged);
   EXPECT_EQ(r.increments.back().cutbacks, 3);
 }
+
+// The stop check (campaign timeouts and graceful stops): one that never answers true
+// changes nothing, bit for bit; one that only the last rank answers true, at its 5th
+// question, ends the run on every rank after the same 5 questions, before the load is done.
+TEST(SpectralSolver, StopCheckEndsTheRunOnEveryRankAtTheSameIteration) {
+  const auto c = world();
+  const auto load = uniaxial_tension_z(1e-3, 0.4, 4);
+  const auto plain = SpectralSolver(c, small_polycrystal(false), SolverNumerics{}).run(load);
+  int asked = 0;
+  const auto never = SpectralSolver(c, small_polycrystal(false), SolverNumerics{}).run(load, {}, [&] {
+    ++asked;
+    return false;
+  });
+  EXPECT_GT(asked, 0);
+  EXPECT_FALSE(never.stopped);
+  ASSERT_EQ(plain.increments.size(), never.increments.size());
+  for (std::size_t i = 0; i < plain.increments.size(); ++i) {
+    EXPECT_EQ(plain.increments[i].iterations, never.increments[i].iterations);
+    EXPECT_TRUE(plain.increments[i].sigma_avg == never.increments[i].sigma_avg) << "increment " << i;
+  }
+
+  const bool asker = c.rank() == c.size() - 1;
+  int questions = 0;
+  const auto stopped = SpectralSolver(c, small_polycrystal(false), SolverNumerics{}).run(load, {}, [&] {
+    return ++questions >= 5 && asker;
+  });
+  EXPECT_TRUE(stopped.stopped);
+  EXPECT_FALSE(stopped.converged);
+  EXPECT_LT(stopped.increments.size(), plain.increments.size());
+  EXPECT_EQ(c.min(questions), 5);
+  EXPECT_EQ(c.max(questions), 5);
+}

@@ -1,0 +1,224 @@
+#include "pipeline/campaign_stage.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <chrono>
+#include <stdexcept>
+#include <optional>
+#include <thread>
+
+#include "campaign/merge.hpp"
+#include "campaign/stop_signal.hpp"
+#include "core/comm.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/fnv1a.hpp"
+#include "core/log.hpp"
+#include "core/partition.hpp"
+#include "core/request.hpp"
+#include "core/threads.hpp"
+#include "pipeline/campaign_dry_run.hpp"
+#include "pipeline/campaign_worker.hpp"
+#include "pipeline/stage.hpp"
+#if MSPIPE_HAVE_ML
+#include "pipeline/vae_setup.hpp"
+#include "pipeline/vae_stages.hpp"
+#endif
+
+#ifndef MSPIPE_VERSION
+#define MSPIPE_VERSION "unknown"
+#endif
+
+namespace mspipe::pipeline {
+
+CampaignPlan make_campaign_plan(const CampaignConfig& c, const CampaignInputs& inputs, std::uint64_t seed,
+                                int shard, int num_shards, int world_size, std::int64_t fingerprint_length) {
+  CampaignPlan p;
+  auto& id = p.identity;
+  id.seed = seed;
+  id.generator = inputs.generator;
+  id.fingerprint_length = fingerprint_length;
+  id.strain = cp::applied_axial_strain(c.load);
+  id.points = std::int64_t(id.strain.size());
+  id.material = c.phase.name;
+  id.load_case = c.load_text;
+  id.engine = c.engine_name;
+  if (c.vae_checkpoint) id.vae_checkpoint_digest = core::file_digest(*c.vae_checkpoint);
+  id.mspipe_version = MSPIPE_VERSION;
+  id = campaign::complete(id);
+
+  const auto block = core::block_range(c.count, num_shards, shard);
+  p.farm.first_id = c.first_id + block.begin;
+  p.farm.count = block.size();
+  p.farm.max_attempts = c.max_attempts;
+  p.farm.task_timeout_s = c.task_timeout_s;
+  p.farm.stop_grace_s = c.stop_grace_s;
+  p.farm.groups = c.layout.groups(world_size);
+  p.farm.ranks_per_sim = c.layout.ranks_per_sim;
+  p.storage.collector = shard;
+  p.storage.shard_size = c.shard_size;
+  p.storage.flush_interval_s = c.flush_interval_s;
+  return p;
+}
+
+namespace {
+
+// Waits for every rank of `comm` without spinning (a blocking barrier polls at 100 % of a
+// core: the trainers may train for long after the farm is done).
+void sleepy_barrier(const core::Comm& comm) {
+  auto req = comm.ibarrier();
+  while (!req.test()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+// What rank 0 (the collector) tells every rank at the end.
+struct Outcome {
+  std::int64_t stopped = 0, unfinished = 0;
+};
+
+class CampaignStage final : public Stage {
+ public:
+  std::string_view name() const override { return "campaign"; }
+  // [vae] (and the [generate] it may read) too when the trainers train (known after configure()).
+  std::vector<std::string> sections() const override {
+    if (!vae_) return {"campaign"};
+#if MSPIPE_HAVE_ML
+    if (vae_->generator) return {"campaign", "vae", "generate"};
+#endif
+    return {"campaign", "vae"};
+  }
+
+  void configure(const core::Section& root, const RunContext& ctx) override {
+    config_ = read_campaign_config(root, ctx.output_dir, ctx.world_size);
+    vae_latent_ = 1;  // without a VAE, the record keeps one zero (the layout needs L > 0)
+#if MSPIPE_HAVE_ML
+    if (!config_.vae_checkpoint && root.has("vae")) {
+      vae_ = read_vae_setup(root, ctx.output_dir, ctx.seed, ctx.threads);
+      vae_latent_ = vae_->config.model.latent;
+    }
+#endif
+    if (!config_.vae_checkpoint && config_.layout.trainers > 0 && !vae_)
+      config_.checkpoint_ref.fail(
+          "trainers need a [vae] table to train (or give campaign.vae_checkpoint, or campaign.layout.trainers = 0)");
+    threads_ = ctx.threads;
+  }
+
+  std::vector<core::OutputPath> outputs() const override {
+    std::vector<core::OutputPath> out{{config_.merged, "run.output_dir", "", core::OutputPath::Kind::file}};
+#if MSPIPE_HAVE_ML
+    if (vae_ && config_.layout.trainers > 0)
+      out.push_back({vae_->config.output_dir, "vae.output_dir", vae_->output_dir_where, core::OutputPath::Kind::folder});
+#endif
+    return out;
+  }
+
+  void dry_run(const core::Comm& world, const RunContext& ctx) override {
+    campaign_dry_run(world, config_, ctx, vae_latent_);
+  }
+
+  void run(const core::Comm& world, const RunContext& ctx) override {
+    campaign::install_stop_handler();
+    core::set_threads(threads_);
+    CampaignInputs inputs;
+    core::collective(world, [&] { inputs = check_campaign_inputs(config_); });
+#if MSPIPE_HAVE_ML
+    if (vae_ && config_.layout.trainers > 0 && vae_->config.model.ve_size != inputs.edge)
+      vae_->config.keys.ve_size.fail(
+          fmt::format("{}, the campaign's VEs are {}^3", vae_->config.model.ve_size, inputs.edge));
+#endif
+    const auto plan = make_campaign_plan(config_, inputs, ctx.seed, ctx.options.shard, ctx.options.num_shards,
+                                         world.size(), fingerprint_length(config_, vae_latent_));
+    const auto roles = campaign::split_roles(world, config_.layout);
+    core::log::set_role(campaign::role_name(roles.role));
+    if (world.rank() == 0)
+      core::log::info("campaign: ids {}..{} ({} of {}), {} on {} ranks, {} worker group(s), into {}",
+                      plan.farm.first_id, plan.farm.first_id + plan.farm.count - 1, plan.farm.count, config_.count,
+                      campaign::describe(config_.layout), world.size(), plan.farm.groups, config_.folder.string());
+
+    Outcome outcome;
+    // The collector's errors (a folder of another campaign, a second writer) reach the
+    // other ranks after the farm has told them to stop: one message, every rank's exit code.
+    std::optional<std::string> error;
+    core::ExitCode code = core::ExitCode::failure;
+    try {
+      switch (roles.role) {
+        case campaign::Role::collector: outcome = run_collector(roles, plan); break;
+        case campaign::Role::trainer: run_trainer(roles); break;
+        case campaign::Role::worker: run_worker_group(roles, plan); break;
+      }
+    } catch (const core::CollectiveError& e) {
+      error = e.what();
+      code = e.code();
+    }
+    sleepy_barrier(world);
+    core::raise_if_any(world, error, code);
+    std::array<std::int64_t, 2> told{outcome.stopped, outcome.unfinished};
+    world.bcast(std::span<std::int64_t>(told));
+    outcome = {told[0], told[1]};
+    if (outcome.stopped) {
+      core::log::info("campaign: stopped; {} of {} ids left. Rerun the same command to resume.", outcome.unfinished,
+                      plan.farm.count);
+      return;
+    }
+    if (outcome.unfinished > 0)
+      core::throw_collective(fmt::format("campaign: {} ids left without a result; rerun to resume", outcome.unfinished),
+                             core::ExitCode::failure);
+    if (ctx.options.num_shards > 1) {
+      core::log::info("campaign: shard {} of {} done; `mspipe campaign merge {}` joins the shards",
+                      ctx.options.shard, ctx.options.num_shards, config_.folder.string());
+      return;
+    }
+    core::on_root(world, [&] {
+      campaign::MergeOptions m;
+      m.first_id = config_.first_id;
+      m.count = config_.count;
+      m.max_attempts = config_.max_attempts;
+      const auto s = campaign::merge(config_.folder, config_.merged, m);
+      core::log::info("campaign: {} rows ({} converged, {} not converged, {} failed, {} timeout) -> {}", s.rows,
+                      s.per_status[0], s.per_status[1], s.per_status[2], s.per_status[3], config_.merged.string());
+    });
+  }
+
+ private:
+  Outcome run_collector(const campaign::RoleSplit& roles, const CampaignPlan& plan) {
+    const auto s = campaign::run_manager(roles.farm, config_.folder, plan.identity, plan.storage, plan.farm);
+    if (s.abandoned_groups > 0)  // ranks stuck in a task cannot be joined: the driver aborts the job
+      throw std::runtime_error(fmt::format(
+          "campaign: {} worker group(s) never answered; everything else is durable, rerun to resume",
+          s.abandoned_groups));
+    core::log::info("campaign: {} ids skipped (done before), {} tries, {} recorded{}", s.skipped, s.handed_out,
+                    s.recorded, s.stopped ? ", stopped" : "");
+    return {s.stopped ? 1 : 0, std::int64_t(s.unfinished)};
+  }
+
+  void run_worker_group(const campaign::RoleSplit& roles, const CampaignPlan& plan) {
+    CampaignVes ves(config_, plan.identity.seed);
+    CpTaskRunner runner(config_, ves);
+    const auto encoder = config_.vae_checkpoint ? make_vae_encoder(*config_.vae_checkpoint, ves, threads_) : nullptr;
+    campaign::run_worker(roles.farm, roles.role_comm, roles.group, campaign::layout_of(plan.identity), runner,
+                         encoder.get(), plan.farm);
+  }
+
+  void run_trainer(const campaign::RoleSplit& roles) {
+#if MSPIPE_HAVE_ML
+    if (vae_) train_vae_on(roles.role_comm, *vae_);
+#else
+    (void)roles;
+#endif
+  }
+
+  CampaignConfig config_;
+  int vae_latent_ = 1;
+  int threads_ = 1;
+#if MSPIPE_HAVE_ML
+  std::optional<VaeSetup> vae_;
+#else
+  std::optional<int> vae_;
+#endif
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_campaign_stage() { return std::make_unique<CampaignStage>(); }
+
+}  // namespace mspipe::pipeline

@@ -199,9 +199,11 @@ class CampaignStage final : public Stage {
                          encoder.get(), plan.farm);
   }
 
+  // A graceful stop ends the training too (checkpoint saved; the rerun resumes it).
   void run_trainer(const campaign::RoleSplit& roles) {
 #if MSPIPE_HAVE_ML
-    if (vae_) train_vae_on(roles.role_comm, *vae_);
+    if (vae_ && !train_vae_on(roles.role_comm, *vae_, campaign::stop_signal_received))
+      core::log::info("campaign: VAE training stopped, checkpoint saved in {}", vae_->config.output_dir.string());
 #else
     (void)roles;
 #endif

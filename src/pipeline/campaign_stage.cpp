@@ -97,6 +97,10 @@ class CampaignStage final : public Stage {
       vae_latent_ = vae_->config.model.latent;
     }
 #endif
+    if (config_.vae_checkpoint && config_.layout.trainers > 0)
+      config_.checkpoint_ref.fail(fmt::format("nothing to train with a checkpoint: campaign.layout.trainers must be 0 "
+                                              "or \"auto\", not {}",
+                                              config_.layout.trainers));
     if (!config_.vae_checkpoint && config_.layout.trainers > 0 && !vae_)
       config_.checkpoint_ref.fail(
           "trainers need a [vae] table to train (or give campaign.vae_checkpoint, or campaign.layout.trainers = 0)");

@@ -75,7 +75,8 @@ std::vector<std::int64_t> epoch_order(const std::vector<std::int64_t>& train, st
   return order;
 }
 
-TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSource& data, TrainStart how) {
+TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSource& data, TrainStart how,
+                       const std::function<bool()>& stop) {
   const auto& t = cfg.train;
   const int ranks = comm.size();
   if (data.edge() != cfg.model.ve_size)
@@ -168,6 +169,10 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
     for (; pos.step_in_epoch < steps_per_epoch; ++pos.step_in_epoch) {
       if (t.max_steps > 0 && pos.global_step >= t.max_steps) {
         stopped = true;
+        break;
+      }
+      if (stop && comm.any(stop())) {
+        stopped = summary.interrupted = true;
         break;
       }
       const std::int64_t first = pos.step_in_epoch * t.batch_size + comm.rank() * local_batch;

@@ -2,6 +2,7 @@
 // Data-parallel VAE training over the trainers' communicator. No LibTorch in this header.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 #include "ml/vae_options.hpp"
@@ -22,6 +23,7 @@ struct TrainSummary {
   double allreduce_seconds = 0;    // total time in the gradient all-reduce
   std::filesystem::path checkpoint;
   std::filesystem::path metrics;
+  bool interrupted = false;        // the stop check ended the run early
 };
 
 // Whether training picks up an existing checkpoint in cfg.output_dir or starts over.
@@ -30,8 +32,12 @@ enum class TrainStart { resume, fresh };
 // Trains on `data` as `cfg` says; files go to cfg.output_dir (checkpoint.pt, metrics.csv).
 // Resuming from an existing checkpoint, training continues exactly where it stopped.
 // Collective over `trainers`; configuration problems are thrown as core::ConfigError.
+// `stop`, when given, is asked before every step and its answers are combined over
+// `trainers` (one all-reduce of an int per step): when any rank says stop, every rank
+// saves the checkpoint at that step and returns with `interrupted` set; a rerun resumes
+// there (a campaign's graceful stop).
 TrainSummary train_vae(const core::Comm& trainers, const VaeConfig& cfg, const VeSource& data,
-                       TrainStart start = TrainStart::resume);
+                       TrainStart start = TrainStart::resume, const std::function<bool()>& stop = {});
 
 // The deterministic train/test split (indices into the source) and the per-epoch order:
 // functions of the seed only, never of the rank count.

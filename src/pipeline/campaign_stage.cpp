@@ -97,6 +97,10 @@ class CampaignStage final : public Stage {
       vae_latent_ = vae_->config.model.latent;
     }
 #endif
+    if (config_.vae_checkpoint && config_.layout.trainers > 0)
+      config_.checkpoint_ref.fail(fmt::format("nothing to train with a checkpoint: campaign.layout.trainers must be 0 "
+                                              "or \"auto\", not {}",
+                                              config_.layout.trainers));
     if (!config_.vae_checkpoint && config_.layout.trainers > 0 && !vae_)
       config_.checkpoint_ref.fail(
           "trainers need a [vae] table to train (or give campaign.vae_checkpoint, or campaign.layout.trainers = 0)");
@@ -199,9 +203,11 @@ class CampaignStage final : public Stage {
                          encoder.get(), plan.farm);
   }
 
+  // A graceful stop ends the training too (checkpoint saved; the rerun resumes it).
   void run_trainer(const campaign::RoleSplit& roles) {
 #if MSPIPE_HAVE_ML
-    if (vae_) train_vae_on(roles.role_comm, *vae_);
+    if (vae_ && !train_vae_on(roles.role_comm, *vae_, campaign::stop_signal_received))
+      core::log::info("campaign: VAE training stopped, checkpoint saved in {}", vae_->config.output_dir.string());
 #else
     (void)roles;
 #endif

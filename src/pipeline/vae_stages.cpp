@@ -69,9 +69,9 @@ class EncodeStage final : public Stage {
 
 }  // namespace
 
-void train_vae_on(const core::Comm& comm, const VaeSetup& setup) {
+bool train_vae_on(const core::Comm& comm, const VaeSetup& setup, const std::function<bool()>& stop) {
   const auto src = open_source(setup, comm);
-  ml::train_vae(comm, setup.config, *src, ml::TrainStart::resume);
+  return !ml::train_vae(comm, setup.config, *src, ml::TrainStart::resume, stop).interrupted;
 }
 
 std::unique_ptr<Stage> make_train_vae_stage() { return std::make_unique<TrainVaeStage>(); }

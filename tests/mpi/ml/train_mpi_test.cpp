@@ -154,4 +154,26 @@ TEST(DataParallelTraining, BatchThatDoesNotSplitEvenlyIsAConfigError) {
 }
 
 }  // namespace
+
+// A stop that only the last rank asks for, at its third question, ends training on every
+// rank after the same two steps, with the checkpoint saved there; the rerun resumes.
+TEST(DataParallelTraining, StopCheckOfOneRankStopsEveryRankAtTheSameStep) {
+  core::Comm world(MPI_COMM_WORLD);
+  auto data = make_synthetic_source(8, 0, 10, 16, 5);
+  const fs::path dir = scratch(world, "ml_stop");
+  fresh(world, dir);
+  const auto cfg = tiny_config(dir);
+  int questions = 0;
+  const bool asker = world.rank() == world.size() - 1;
+  const auto first = train_vae(world, cfg, *data, TrainStart::resume, [&] { return ++questions >= 3 && asker; });
+  EXPECT_TRUE(first.interrupted);
+  EXPECT_EQ(first.steps, 2);
+  EXPECT_EQ(world.min(questions), 3);
+  EXPECT_EQ(world.max(questions), 3);
+  const auto second = train_vae(world, cfg, *data, TrainStart::resume);
+  EXPECT_FALSE(second.interrupted);
+  EXPECT_EQ(second.steps - second.steps_this_run, 2);
+  world.barrier();
+}
+
 }  // namespace mspipe::ml

@@ -8,6 +8,7 @@
 #include "pipeline/cli.hpp"
 
 int main(int argc, char** argv) {
+  mspipe::pipeline::before_mpi(argc, argv);
   mspipe::core::MpiSession mpi(argc, argv);
   try {
     return mspipe::pipeline::main_entry(argc, argv, mpi.world());

@@ -25,8 +25,9 @@ int divisor_at_most(int n, int r) {
 
 // A layout of `world_size` ranks that keeps as much of `wanted` as possible: its
 // ranks_per_sim when the ranks after the collector are a multiple of it (else the
-// largest that divides them), then its trainers in whole late groups, as many as leave
-// one group (at least one late group when trainers were wanted and there is room).
+// largest that divides them), then its trainers in whole groups, as many as leave one
+// group (at least one group's worth when trainers were wanted and there is room). Not
+// the only kind that fits (trainers need not be whole groups), the simplest to read.
 Layout suggest(int world_size, Layout wanted) {
   if (world_size < 2) return {1, 0, 1};
   const int n = world_size - 1;
@@ -67,11 +68,11 @@ Layout resolve(int world_size, Layout l, bool have_checkpoint, std::string_view 
   if (l.collectors == Layout::automatic) l.collectors = 1;
   if (l.ranks_per_sim == Layout::automatic) l.ranks_per_sim = 1;
   if (l.trainers == Layout::automatic) {
-    const int r = std::max(1, l.ranks_per_sim);
-    l.trainers = have_checkpoint
-                     ? 0
-                     : std::min(std::max(r, (world_size - 1) / 4), world_size - 1 - r) / r * r;
-    l.trainers = std::max(0, l.trainers);
+    const int r = std::max(1, l.ranks_per_sim), n = world_size - 1;
+    const int smallest = n % r == 0 ? r : n % r;  // the fewest trainers leaving whole groups
+    const int quarter = std::min(n / 4, n - r);
+    const int t = quarter >= smallest ? smallest + (quarter - smallest) / r * r : smallest;
+    l.trainers = have_checkpoint || t > n - r ? 0 : t;
   }
   const Layout fit = suggest(world_size, l);
   if (world_size < 2)
@@ -104,13 +105,6 @@ Layout resolve(int world_size, Layout l, bool have_checkpoint, std::string_view 
            "campaign.layout.trainers, campaign.layout.ranks_per_sim: " + describe(l) + " leaves " +
                std::to_string(rest) + " of " + std::to_string(world_size) +
                " ranks for worker groups, not a multiple of ranks_per_sim" + hint,
-           world_size, fit);
-  if (l.trainers % l.ranks_per_sim != 0)
-    refuse(where,
-           "campaign.layout.trainers, campaign.layout.ranks_per_sim: " + describe(l) +
-               ": the trainers join the worker pool when they are done, as groups of "
-               "ranks_per_sim ranks, so trainers must be a multiple of ranks_per_sim" +
-               hint,
            world_size, fit);
   return l;
 }

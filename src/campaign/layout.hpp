@@ -3,20 +3,21 @@
 // the collector and task manager), then VAE trainers, then crystal-plasticity worker
 // groups of ranks_per_sim consecutive ranks (one simulation per group, PETSc on the
 // group's communicator). Trainers join the pool when their work is done (task_farm.hpp):
-// every ranks_per_sim consecutive trainers become one more worker group ("late group"),
-// so the trainers must be a multiple of ranks_per_sim.
+// every ranks_per_sim consecutive trainers become one more worker group ("late group");
+// when ranks_per_sim does not divide the trainers, the last late group is smaller (a
+// simulation's result does not depend on its rank count), so no trainer idles.
 //
 // The automatic choice (a field left at Layout::automatic):
 //   collectors     1 (the only value supported: one task manager per job; a job array
 //                  shards the id range between jobs, each with its own collector index);
 //   ranks_per_sim  1;
-//   trainers       0 when a VAE checkpoint is given (nothing to train); otherwise a
-//                  quarter of the ranks after the collector, at least one late group, and
-//                  never so many that no worker group is left, in whole late groups:
-//                  min(max(r, (W - 1) / 4), W - 1 - r) rounded down to a multiple of
-//                  r = ranks_per_sim (0 when that leaves none).
-// A layout fits when collectors + trainers + k * ranks_per_sim == W for some k >= 1 and
-// trainers is a multiple of ranks_per_sim (so W - 1 must be one too).
+//   trainers       0 when a VAE checkpoint is given (nothing to train); otherwise about a
+//                  quarter of the ranks after the collector: the largest count T <=
+//                  max(q, s) with q = min((W - 1) / 4, W - 1 - r) that leaves whole groups
+//                  of r = ranks_per_sim (T = W - 1 mod r, plus multiples of r; s is the
+//                  smallest such T > 0), and 0 when even s leaves no group. So 512 ranks
+//                  in groups of 4 get 127 trainers and 96 groups.
+// A layout fits when collectors + trainers + k * ranks_per_sim == W for some k >= 1.
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ struct Layout {
   int ranks_per_sim = automatic;
 
   int groups(int world_size) const { return (world_size - collectors - trainers) / ranks_per_sim; }
+  // Worker groups the trainers form when they join the pool (the last may be smaller).
+  int late_groups() const { return (trainers + ranks_per_sim - 1) / ranks_per_sim; }
   bool operator==(const Layout&) const = default;
 };
 
@@ -69,7 +72,7 @@ RoleSplit split_roles(const core::Comm& world, const Layout& layout);
 
 // A trainer's worker group once its encoder pass is done (run_worker's group and
 // group_index): trainers t .. t + ranks_per_sim - 1 of the trainers' communicator (t a
-// multiple of ranks_per_sim) form group groups(W) + t / ranks_per_sim.
+// multiple of ranks_per_sim; fewer in the last group) form group groups(W) + t / ranks_per_sim.
 struct LateGroup {
   int index = -1;
   core::Comm comm;

@@ -56,15 +56,15 @@ class Manager {
         trainers_(std::size_t(std::max(0, options.trainers))) {
     const int rps = options.ranks_per_sim;
     // No regular group at all is fine when trainers will join (a collector and trainers).
-    if (options.groups < 0 || options.trainers < 0 || rps < 1 || options.trainers % rps != 0 ||
-        options.groups + options.trainers / rps < 1 ||
+    if (options.groups < 0 || options.trainers < 0 || rps < 1 ||
+        options.groups + (options.trainers + rps - 1) / rps < 1 ||
         1 + options.groups * rps + options.trainers != farm.size())
       throw std::invalid_argument(
           "task farm: " + std::to_string(options.groups) + " groups of " + std::to_string(rps) +
           " ranks, " + std::to_string(options.trainers) +
-          " trainers (a multiple of the group size) and a collector do not make " +
+          " trainers and a collector do not make " +
           std::to_string(farm.size()) + " farm ranks");
-    expected_groups_ = options.groups + options.trainers / rps;
+    expected_groups_ = options.groups + (options.trainers + rps - 1) / rps;  // the last late group may be smaller
     next_report_s_ = options.progress_interval_s;
     const State state = rebuild(dir, {.max_attempts = options.max_attempts, .expect = &identity});
     for (std::int64_t id = options.first_id; id < options.first_id + options.count; ++id) {
@@ -75,7 +75,10 @@ class Manager {
         ++summary_.skipped;
         ++terminal_[std::size_t(e->status)];
       } else {
-        queue_.push_back({id, e->attempts + 1});
+        // An interrupted try was the user's stop, not a try of the VE: it runs again under
+        // the same attempt number, so a stopped and resumed campaign records the same
+        // attempts as an uninterrupted one. A failed try counts.
+        queue_.push_back({id, e->status == Status::interrupted ? e->attempts : e->attempts + 1});
       }
     }
     open_ = queue_.size();
@@ -510,7 +513,7 @@ FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir
     // Trainers get [-1] for their encoder pass and then the stop of their late groups.
     const std::array<std::int64_t, 2> stop{-1, 0};
     const int rps = std::max(1, options.ranks_per_sim);
-    const int groups = options.groups + std::max(0, options.trainers) / rps;
+    const int groups = options.groups + (std::max(0, options.trainers) + rps - 1) / rps;
     for (int g = 0; g < groups && 1 + g * rps < farm.size(); ++g)
       farm.send(std::span<const std::int64_t>(stop), 1 + g * rps, farm_tag::assign);
     if (options.trainers > 0 && 1 + options.groups * rps < farm.size())

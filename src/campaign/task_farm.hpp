@@ -136,7 +136,7 @@ struct FarmOptions {
   int ranks_per_sim = 1;                  // ranks per group (manager: where the roots are)
   std::FILE* acknowledgements = nullptr;  // "ack <id> <status> <attempts>" lines, flushed
   // Trainer ranks in the farm after the groups (manager): each delivers an encoder pass,
-  // then every ranks_per_sim of them join as one late group (a multiple of ranks_per_sim).
+  // then every ranks_per_sim of them join as one late group (the last one may be smaller).
   int trainers = 0;
   double progress_interval_s = 10;  // the manager's progress line (progress.hpp); 0: none
   // Trainers: the digest of the checkpoint whose encoder makes the fingerprints (stored

@@ -33,7 +33,8 @@
 namespace mspipe::pipeline {
 
 CampaignPlan make_campaign_plan(const CampaignConfig& c, const CampaignInputs& inputs, std::uint64_t seed,
-                                int shard, int num_shards, int world_size, std::int64_t fingerprint_length) {
+                                int shard, int num_shards, int world_size, std::int64_t fingerprint_length,
+                                std::string_view vae_training) {
   CampaignPlan p;
   auto& id = p.identity;
   id.seed = seed;
@@ -45,6 +46,7 @@ CampaignPlan make_campaign_plan(const CampaignConfig& c, const CampaignInputs& i
   id.load_case = c.load_text;
   id.engine = c.engine_name;
   if (c.vae_checkpoint) id.vae_checkpoint_digest = core::file_digest(*c.vae_checkpoint);
+  else if (!vae_training.empty()) id.vae_checkpoint_digest = campaign::trained_in_campaign(vae_training);
   id.mspipe_version = MSPIPE_VERSION;
   id = campaign::complete(id);
 
@@ -56,6 +58,8 @@ CampaignPlan make_campaign_plan(const CampaignConfig& c, const CampaignInputs& i
   p.farm.stop_grace_s = c.stop_grace_s;
   p.farm.groups = c.layout.groups(world_size);
   p.farm.ranks_per_sim = c.layout.ranks_per_sim;
+  // Trainers that train deliver fingerprints and then join the pool (task_farm.hpp).
+  p.farm.trainers = c.vae_checkpoint ? 0 : c.layout.trainers;
   p.storage.collector = shard;
   p.storage.shard_size = c.shard_size;
   p.storage.flush_interval_s = c.flush_interval_s;
@@ -63,6 +67,19 @@ CampaignPlan make_campaign_plan(const CampaignConfig& c, const CampaignInputs& i
 }
 
 namespace {
+
+#if MSPIPE_HAVE_ML
+// What decides the trained model (architecture, loss, optimisation, data, seed): two
+// campaigns whose trainers would train different models are different campaigns.
+std::string vae_training_text(const VaeSetup& v) {
+  const auto& c = v.config;
+  return fmt::format("{}; alpha={} beta={}; lr={} wd={} batch={} epochs={} max_steps={} test_fraction={} seed={}; "
+                     "data={} count={} first_id={}",
+                     ml::describe_model_options(c.model), c.loss.alpha, c.loss.beta, c.train.lr,
+                     c.train.weight_decay, c.train.batch_size, c.train.epochs, c.train.max_steps,
+                     c.train.test_fraction, c.train.seed, c.data.source, c.data.count, c.data.first_id);
+}
+#endif
 
 // Waits for every rank of `comm` without spinning (a blocking barrier polls at 100 % of a
 // core: the trainers may train for long after the farm is done).
@@ -131,7 +148,7 @@ class CampaignStage final : public Stage {
           fmt::format("{}, the campaign's VEs are {}^3", vae_->config.model.ve_size, inputs.edge));
 #endif
     const auto plan = make_campaign_plan(config_, inputs, ctx.seed, ctx.options.shard, ctx.options.num_shards,
-                                         world.size(), fingerprint_length(config_, vae_latent_));
+                                         world.size(), fingerprint_length(config_, vae_latent_), vae_training());
     const auto roles = campaign::split_roles(world, config_.layout);
     core::log::set_role(campaign::role_name(roles.role));
     if (world.rank() == 0)
@@ -147,7 +164,7 @@ class CampaignStage final : public Stage {
     try {
       switch (roles.role) {
         case campaign::Role::collector: outcome = run_collector(roles, plan); break;
-        case campaign::Role::trainer: run_trainer(roles); break;
+        case campaign::Role::trainer: run_trainer(roles, plan, world.size()); break;
         case campaign::Role::worker: run_worker_group(roles, plan); break;
       }
     } catch (const core::CollectiveError& e) {
@@ -203,14 +220,34 @@ class CampaignStage final : public Stage {
                          encoder.get(), plan.farm);
   }
 
-  // A graceful stop ends the training too (checkpoint saved; the rerun resumes it).
-  void run_trainer(const campaign::RoleSplit& roles) {
+  // Train [vae] (a graceful stop ends the training too, checkpoint saved; the rerun resumes
+  // it), then encode the ids that lack a fingerprint of this checkpoint (the collector keeps
+  // them and the merge joins them to the records by id), then simulate as late worker
+  // groups until the farm is done. The late groups are formed before the encoder pass,
+  // while the trainers are still in step (task_farm.hpp).
+  void run_trainer(const campaign::RoleSplit& roles, const CampaignPlan& plan, int world_size) {
 #if MSPIPE_HAVE_ML
-    if (vae_ && !train_vae_on(roles.role_comm, *vae_, campaign::stop_signal_received))
+    if (!train_vae_on(roles.role_comm, *vae_, campaign::stop_signal_received))
       core::log::info("campaign: VAE training stopped, checkpoint saved in {}", vae_->config.output_dir.string());
+    auto farm = plan.farm;
+    farm.vae_checkpoint_digest = core::file_digest(vae_->checkpoint());
+    CampaignVes ves(config_, plan.identity.seed);
+    const auto late = campaign::join_pool(roles.role_comm, config_.layout, world_size);
+    const auto encoder = make_vae_encoder(vae_->checkpoint(), ves, threads_);
+    campaign::run_encoder_pass(roles.farm, roles.role_comm, *encoder, farm);
+    CpTaskRunner runner(config_, ves);
+    campaign::run_worker(roles.farm, late.comm, late.index, campaign::layout_of(plan.identity), runner, nullptr,
+                         farm);
 #else
-    (void)roles;
+    (void)roles, (void)plan, (void)world_size;
 #endif
+  }
+
+  std::string vae_training() const {
+#if MSPIPE_HAVE_ML
+    if (vae_ && !config_.vae_checkpoint && config_.layout.trainers > 0) return vae_training_text(*vae_);
+#endif
+    return {};
   }
 
   CampaignConfig config_;

@@ -24,7 +24,10 @@ struct CampaignPlan {
   campaign::StorageOptions storage;
 };
 // Block `shard` of `num_shards` of the id range, with collector index `shard`.
+// `vae_training` describes the VAE the trainers train (empty when they do not): without a
+// checkpoint it names the campaign's VAE (campaign::trained_in_campaign).
 CampaignPlan make_campaign_plan(const CampaignConfig& config, const CampaignInputs& inputs, std::uint64_t seed,
-                                int shard, int num_shards, int world_size, std::int64_t fingerprint_length);
+                                int shard, int num_shards, int world_size, std::int64_t fingerprint_length,
+                                std::string_view vae_training = {});
 
 }  // namespace mspipe::pipeline

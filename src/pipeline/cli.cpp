@@ -4,8 +4,10 @@
 
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "campaign/stop_signal.hpp"
 #include "core/comm.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
@@ -17,6 +19,12 @@
 #endif
 
 namespace mspipe::pipeline {
+
+void before_mpi(int argc, char** argv) {
+  if (argc < 2) return;
+  const std::string_view first = argv[1];
+  if (first == "run" || (first.size() > 5 && first.ends_with(".toml"))) campaign::install_stop_handler();
+}
 
 int main_entry(int argc, char** argv, const core::Comm& world) {
   CLI::App app{"mspipe: microstructure fingerprints and stress-strain surrogates", "mspipe"};

@@ -166,6 +166,24 @@ TEST(EncoderPass, TwoTrainersShareTheIdsAndJoinAsTwoGroups) {
   }
 }
 
+TEST(EncoderPass, ATrainerShortOfAWholeGroupJoinsAsASmallerGroup) {
+  core::Comm world(MPI_COMM_WORLD);
+  if (world.size() != 4) GTEST_SKIP() << "needs 4 ranks";
+  const auto dir = test_scratch::fresh_scratch_dir("encoder_pass_small_group", world);
+  const std::int64_t count = 60;
+  test_campaign::FakeEncoder encoder(identity().fingerprint_length, 0.5);
+  // A collector, one trainer and one group of 2 (as resolve() allows): the trainer joins
+  // as group 1 with one rank, and it runs tasks like the full group.
+  const auto run = run_campaign(world, dir, {.count = count}, 20, encoder, Layout{1, 1, 2});
+  EXPECT_EQ(run.encoded, std::size_t(count));
+  EXPECT_GT(run.late_tasks, 0u);
+  if (world.rank() == 0) {
+    EXPECT_EQ(run.summary.unfinished, 0u);
+    EXPECT_EQ(run.summary.abandoned_groups, 0u);
+    check_merged(dir, count);
+  }
+}
+
 TEST(EncoderPass, AStopDuringTheEncoderPassKeepsWhatWasDeliveredAndTheRerunEncodesTheRest) {
   core::Comm world(MPI_COMM_WORLD);
   const auto dir = test_scratch::fresh_scratch_dir("encoder_pass_stop", world);

@@ -65,21 +65,24 @@ TEST(Layout, AutomaticTrainersComeInWholeLateGroups) {
   EXPECT_EQ(campaign::resolve(9, {.ranks_per_sim = 4}, false), (Layout{1, 4, 4}));
 }
 
-TEST(Layout, TrainersThatCannotFormWholeGroupsAreAConfigError) {
-  // 10 ranks = 1 + 1 + 2 * 4 adds up, but one trainer cannot join as a group of 4.
-  const auto e = error_of(10, {.trainers = 1, .ranks_per_sim = 4}, false);
-  EXPECT_NE(e.find("job.toml: error: campaign.layout.trainers, campaign.layout.ranks_per_sim:"),
-            std::string::npos)
-      << e;
-  EXPECT_NE(e.find("trainers must be a multiple of ranks_per_sim"), std::string::npos) << e;
-  // 9 ranks do not split into groups of 4 around trainers; the suggestion keeps the
-  // trainer and takes the largest group size that divides the 9 other ranks: 3.
-  EXPECT_NE(e.find("ranks_per_sim = 4 fits 1 + a multiple of 4 ranks, e.g. 13"), std::string::npos)
-      << e;
-  EXPECT_EQ(suggestion_in(e), (Layout{1, 3, 3}));
-  // Where groups of 4 fit, the trainers are rounded to whole groups.
-  EXPECT_EQ(suggestion_in(error_of(13, {.trainers = 6, .ranks_per_sim = 4}, false)),
-            (Layout{1, 4, 4}));
+TEST(Layout, TrainersNeedNotFormWholeGroups) {
+  // 10 ranks = 1 + 1 + 2 * 4: the one trainer joins the pool as a group of 1.
+  const auto l = campaign::resolve(10, {.trainers = 1, .ranks_per_sim = 4}, false);
+  EXPECT_EQ(l, (Layout{1, 1, 4}));
+  EXPECT_EQ(l.groups(10), 2);
+  EXPECT_EQ(l.late_groups(), 1);
+  // The paper's 512 ranks in groups of 4: 511 = 127 trainers + 96 groups of 4, and the
+  // trainers join as 31 groups of 4 and one of 3.
+  const auto paper = campaign::resolve(512, {.ranks_per_sim = 4}, false);
+  EXPECT_EQ(paper, (Layout{1, 127, 4}));
+  EXPECT_EQ(paper.groups(512), 96);
+  EXPECT_EQ(paper.late_groups(), 32);
+  EXPECT_EQ(campaign::late_group_of(126, paper, 512), 96 + 31);
+  // 4,096 ranks: 4,095 = 1,023 + 768 * 4.
+  EXPECT_EQ(campaign::resolve(4096, {.ranks_per_sim = 4}, false), (Layout{1, 1023, 4}));
+  // With a checkpoint the same ranks do not fit groups of 4 (511 is no multiple of 4).
+  EXPECT_NE(error_of(512, {.ranks_per_sim = 4}, true).find("not a multiple of ranks_per_sim"),
+            std::string::npos);
 }
 
 TEST(Layout, LateGroupsContinueTheGroupNumbersAndFarmRanks) {

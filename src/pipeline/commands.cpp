@@ -20,6 +20,7 @@ void add_all_commands(CommandRegistry& reg) {
   add_diagnostics_commands(reg);
 #if MSPIPE_HAVE_ML
   add_vae_commands(reg);
+  add_surrogate_commands(reg);
 #endif
 }
 

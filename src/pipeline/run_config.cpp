@@ -21,6 +21,17 @@ std::string joined(const std::vector<std::string>& v) {
 }
 }  // namespace
 
+RunContext read_run_context(const core::Section& root, const std::filesystem::path& config) {
+  RunContext ctx;
+  ctx.output_dir = "results/" + config.stem().string();
+  if (auto run = root.optional_section("run")) {
+    ctx.output_dir = run->string("output_dir", ctx.output_dir.string());
+    ctx.seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
+    ctx.threads = static_cast<int>(run->integer("threads", 1, core::Range::positive()));
+  }
+  return ctx;
+}
+
 int run_config(const std::filesystem::path& config, const core::Comm& world) {
   const auto cfg = core::load_config(config, world);
   const auto root = cfg.root();

@@ -5,13 +5,14 @@
 #include "pipeline/stage.hpp"
 #if MSPIPE_HAVE_ML
 #include "pipeline/vae_stages.hpp"
+#include "pipeline/surrogate_stage.hpp"
 #endif
 
 namespace mspipe::pipeline {
 
 const std::vector<std::string>& known_stages() {
 #if MSPIPE_HAVE_ML
-  static const std::vector<std::string> names = {"generate", "train_vae", "encode", "simulate"};
+  static const std::vector<std::string> names = {"generate", "train_vae", "encode", "simulate", "train_surrogate"};
 #else
   static const std::vector<std::string> names = {"generate", "simulate"};
 #endif
@@ -24,6 +25,7 @@ std::unique_ptr<Stage> make_stage(std::string_view name) {
 #if MSPIPE_HAVE_ML
   if (name == "train_vae") return make_train_vae_stage();
   if (name == "encode") return make_encode_stage();
+  if (name == "train_surrogate") return make_train_surrogate_stage();
 #endif
   return nullptr;
 }

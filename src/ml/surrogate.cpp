@@ -14,6 +14,8 @@
 namespace mspipe::ml {
 
 namespace nn = torch::nn;
+// Below this many rows predict() runs the plain forward pass (Impl::make_plain).
+constexpr std::int64_t kPlainRows = 16;
 
 torch::nn::Sequential build_surrogate_network(const SurrogateNetwork& n, std::int64_t inputs,
                                               std::int64_t points) {
@@ -120,7 +122,50 @@ std::string Surrogate::incompatibility(const SurrogateMeta& e) const {
   return why;
 }
 
+void Surrogate::Impl::make_plain() {
+  plain.clear();
+  for (auto& net : members) {
+    std::vector<PlainLayer> layers;
+    for (std::size_t i = 0; i < net->size(); ++i) {
+      if (auto lin = (*net)[i]->as<nn::Linear>()) {
+        PlainLayer l;
+        const auto w = lin->weight.detach().t().contiguous();
+        l.in = w.size(0);
+        l.out = w.size(1);
+        l.weight_t.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+        const auto b = lin->bias.detach().contiguous();
+        l.bias.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+        l.sigmoid = i + 2 == net->size();
+        layers.push_back(std::move(l));
+      }
+    }
+    plain.push_back(std::move(layers));
+  }
+}
+
 namespace {
+
+// Forward pass of one standardised input through plain layers; `a`, `b` are scratch.
+void plain_forward(const std::vector<PlainLayer>& layers, const std::string& activation, std::vector<float>& a,
+                   std::vector<float>& b) {
+  for (const auto& l : layers) {
+    b.assign(l.bias.begin(), l.bias.end());
+    for (std::int64_t i = 0; i < l.in; ++i) {
+      const float xi = a[static_cast<std::size_t>(i)];
+      const float* w = l.weight_t.data() + i * l.out;
+      float* y = b.data();
+      for (std::int64_t o = 0; o < l.out; ++o) y[o] += xi * w[o];
+    }
+    for (auto& v : b) {
+      if (l.sigmoid) v = 1.0f / (1.0f + std::exp(-v));
+      else if (activation == "leaky_relu") v = v > 0 ? v : 0.01f * v;
+      else if (activation == "relu") v = v > 0 ? v : 0.0f;
+      else if (activation == "tanh") v = std::tanh(v);
+      else v = v > 0 ? v : std::expm1(v);  // elu
+    }
+    std::swap(a, b);
+  }
+}
 
 torch::Tensor to_tensor(std::span<const float> x, std::int64_t rows, std::int64_t cols) {
   return torch::from_blob(const_cast<float*>(x.data()), {rows, cols}, torch::kFloat32).clone();
@@ -239,6 +284,7 @@ Surrogate Surrogate::train(const SurrogateRows& train, const SurrogateRows& vali
     if (log) log->best_epoch.push_back(best_epoch);
     m.members.push_back(net);
   }
+  m.make_plain();
   if (log) log->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return s;
 }
@@ -258,6 +304,35 @@ SurrogatePrediction Surrogate::predict(std::span<const float> x, std::int64_t ro
   out.mean_pa.assign(static_cast<std::size_t>(rows * P), 0.0);
   out.std_pa.assign(out.mean_pa.size(), 0.0);
   if (rows == 0) return out;
+  const double range = m.y_max - m.y_min;
+  if (rows < kPlainRows) {
+    const auto L = m.meta.inputs;
+    const float* mean = m.x_mean.data_ptr<float>();
+    const float* scale = m.x_scale.data_ptr<float>();
+    std::vector<float> a, b;
+    std::vector<double> sum(static_cast<std::size_t>(P)), sq(static_cast<std::size_t>(P));
+    for (std::int64_t r = 0; r < rows; ++r) {
+      std::fill(sum.begin(), sum.end(), 0.0);
+      std::fill(sq.begin(), sq.end(), 0.0);
+      for (const auto& layers : m.plain) {
+        a.resize(static_cast<std::size_t>(L));
+        for (std::int64_t i = 0; i < L; ++i) a[i] = (x[r * L + i] - mean[i]) / scale[i];
+        plain_forward(layers, m.options.network.activation, a, b);
+        for (std::int64_t p = 0; p < P; ++p) {
+          const double v = a[p] * range + m.y_min;
+          sum[p] += v;
+          sq[p] += v * v;
+        }
+      }
+      const double k = static_cast<double>(m.plain.size());
+      for (std::int64_t p = 0; p < P; ++p) {
+        const double mu = sum[p] / k;
+        out.mean_pa[r * P + p] = mu;
+        out.std_pa[r * P + p] = k > 1 ? std::sqrt(std::max(0.0, (sq[p] - k * mu * mu) / (k - 1))) : 0.0;
+      }
+    }
+    return out;
+  }
   torch::InferenceMode guard;
   const auto xt = (torch::from_blob(const_cast<float*>(x.data()), {rows, m.meta.inputs}, torch::kFloat32) - m.x_mean) /
                   m.x_scale;

@@ -101,6 +101,7 @@ Surrogate Surrogate::load(const std::filesystem::path& file) {
       m.members.push_back(net);
     }
     if (m.members.empty() || m.x_mean.numel() != m.meta.inputs) throw std::runtime_error("shape");
+    m.make_plain();
   } catch (const core::InputError&) {
     throw;
   } catch (const std::exception&) {

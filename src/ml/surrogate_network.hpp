@@ -14,12 +14,24 @@ namespace mspipe::ml {
 torch::nn::Sequential build_surrogate_network(const SurrogateNetwork& n, std::int64_t inputs,
                                               std::int64_t points);
 
+// One dense layer copied out of LibTorch, weights transposed (inputs x outputs) so the
+// forward pass of a single curve is a sequence of contiguous, vectorisable axpy loops.
+struct PlainLayer {
+  std::int64_t in = 0, out = 0;
+  std::vector<float> weight_t, bias;
+  bool sigmoid = false;  // else the network's hidden activation
+};
+
 struct Surrogate::Impl {
   SurrogateOptions options;
   SurrogateMeta meta;
   torch::Tensor x_mean, x_scale;  // (inputs) float: inputs are standardised (x - mean) / scale
   double y_min = 0, y_max = 1;    // min-max scaling of the curves, Pa
   std::vector<torch::nn::Sequential> members;
+  // The same members without LibTorch: a few curves are predicted faster by hand than
+  // through LibTorch's per-operator overhead (about 70 us per call at the study's size).
+  std::vector<std::vector<PlainLayer>> plain;
+  void make_plain();
 };
 
 // The text form describe_options() writes, back to options (model files).

@@ -128,6 +128,26 @@ TEST(Surrogate, ModelFileRoundTripGivesIdenticalPredictions) {
   EXPECT_EQ(a.std_pa, b.std_pa);
 }
 
+TEST(Surrogate, OneCurveByHandEqualsTheBatchedLibTorchPass) {
+  // A few rows take the plain forward pass, many take LibTorch's: the same network.
+  const auto s = testing::synthetic_curves(200, kInputs, kPoints, 4, 1e6);
+  for (const char* activation : {"leaky_relu", "tanh"}) {
+    auto o = quick_options(3);
+    o.training.epochs = 3;
+    o.network.activation = activation;
+    o.network.hidden = {32, 24};
+    const auto model = Surrogate::train(rows_of(s), SurrogateRows{kInputs, kPoints, {}, {}, {}}, o, meta_mg());
+    const auto batch = model.predict(std::span<const float>(s.x).first(64 * kInputs), 64);
+    for (std::int64_t r = 0; r < 64; r += 9) {
+      const auto one = model.predict(std::span<const float>(s.x).subspan(r * kInputs, kInputs), 1);
+      for (std::int64_t p = 0; p < kPoints; ++p) {
+        EXPECT_NEAR(one.mean_pa[p], batch.mean_pa[r * kPoints + p], 1e-6 * 150e6) << activation;  // float32 sums
+        EXPECT_NEAR(one.std_pa[p], batch.std_pa[r * kPoints + p], 1e-5 * 150e6) << activation;
+      }
+    }
+  }
+}
+
 TEST(Surrogate, RefusesDataOfAnotherMaterialLoadCaseOrLength) {
   const auto s = testing::synthetic_curves(50, kInputs, kPoints, 1, 1e6);
   auto o = quick_options(1);

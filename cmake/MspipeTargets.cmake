@@ -17,7 +17,8 @@ target_include_directories(mspipe_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
 # every #include "<module>/..." under src/ against them. A module named a_b lives in
 # src/a/b/ (cp_damask: src/cp/damask/, DAMASK's files and the DAMASK_grid engine).
 # io holds every file schema and stores the VE type, so it sits above microstructure.
-# analysis and campaign have no folder yet; their edges say where they will sit.
+# analysis reads VEs and lattice tables (descriptors) but no files: it sits beside io, under
+# pipeline.
 set(MSPIPE_MODULE_DEPS
   "core:"
   "texture:core"
@@ -26,7 +27,7 @@ set(MSPIPE_MODULE_DEPS
   "cp:core texture microstructure"
   "cp_damask:core texture microstructure cp io"
   "ml:core"
-  "analysis:core"
+  "analysis:core texture microstructure cp"
   "campaign:core texture microstructure io cp ml"
   "pipeline:core texture microstructure io cp cp_damask ml analysis campaign")
 

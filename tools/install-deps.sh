@@ -9,9 +9,9 @@ packages=(
   petsc-dev
   libfftw3-dev libfftw3-mpi-dev
   libtorch-dev libopenblas0-openmp
-  libtomlplusplus-dev libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev zlib1g-dev
+  libtomlplusplus-dev libcli11-dev libyaml-cpp-dev libfmt-dev libeigen3-dev libspectra-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-h5py python3-matplotlib
+  python3 python3-numpy python3-h5py python3-matplotlib python3-sklearn
 )
 
 missing=()

@@ -7,14 +7,15 @@
 //    simulation of a 16^3 Mg VE: the median wall_s of a campaign file's converged
 //    records, or the seconds given (bench/ml/surrogate_side_by_side.sh times one run of
 //    bench/cp/tension16_mg.toml and passes them).
-// 2. Training time to a target normalised validation MSE (default the study's test MSE,
-//    9.3e-4) on synthetic curves of 256-value fingerprints (tests/support/
+// 2. Training time (CPU seconds) to a target normalised validation MSE (default 2e-3:
+//    this synthetic set's validation floor is near 1.2e-3, so the study's 9.3e-4, which is
+//    a figure of its Mg data, is out of reach here) on synthetic curves of 256-value fingerprints (tests/support/
 //    synthetic_curves.hpp; 4,000 rows), batch 128: the study's flat lr 1e-5 against lr
 //    1e-3 halved on plateaus, each stopped at the target or after T seconds (default 120).
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -26,8 +27,13 @@
 namespace {
 
 using namespace mspipe;
-using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+// CPU seconds of this process: the development machine is shared, and wall time under
+// load measures the neighbours (LibTorch runs one intra-op thread here, the caller's).
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 constexpr std::int64_t kL = 256, kPoints = 21;
 
@@ -50,9 +56,9 @@ Speed measure(const ml::Surrogate& model) {
   for (int i = 0; i < 50; ++i) model.predict(one.x, 1);
   std::vector<double> t;
   for (int i = 0; i < 2000; ++i) {
-    const auto t0 = Clock::now();
+    const double t0 = cpu_now();
     model.predict(one.x, 1);
-    t.push_back(since(t0));
+    t.push_back(cpu_now() - t0);
   }
   std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
   Speed s;
@@ -63,9 +69,9 @@ Speed measure(const ml::Surrogate& model) {
   model.predict(x, batch);
   double best = 1e30;
   for (int rep = 0; rep < 3; ++rep) {
-    const auto t0 = Clock::now();
+    const double t0 = cpu_now();
     model.predict(x, batch);
-    best = std::min(best, since(t0));
+    best = std::min(best, cpu_now() - t0);
   }
   s.curves_per_s = batch / best;
   return s;
@@ -90,7 +96,7 @@ void time_to_target(double target, double limit_s) {
   fmt::print("\ntraining to validation MSE <= {:.2e} (synthetic, {} train / {} validation rows, 256 -> 512 -> 21, "
              "batch 128, one member, limit {:.0f} s)\n",
              target, train.size(), val.size(), limit_s);
-  fmt::print("| run | lr | reached | epochs | seconds | best validation MSE |\n|---|---|---|---|---|---|\n");
+  fmt::print("| run | lr | reached | epochs | CPU seconds | best validation MSE |\n|---|---|---|---|---|---|\n");
   for (const auto& [name, lr, schedule] : {std::tuple{"flat (the study)", 1e-5, "flat"},
                                             std::tuple{"flat", 1e-3, "flat"},
                                             std::tuple{"plateau", 1e-3, "plateau"}}) {
@@ -104,12 +110,13 @@ void time_to_target(double target, double limit_s) {
     double best = 1e30, seconds = 0;
     int epochs = 0;
     bool reached = false;
+    const double t0 = cpu_now();
     ml::Surrogate::train(train, val, o, {}, nullptr, [&](const ml::EpochRecord& r) {
       best = std::min(best, r.validation_mse);
-      seconds = r.seconds;
+      seconds = cpu_now() - t0;
       epochs = r.epoch + 1;
       reached = r.validation_mse <= target;
-      return !reached && r.seconds < limit_s;
+      return !reached && seconds < limit_s;
     });
     fmt::print("| {} | {:g} | {} | {} | {:.1f} | {:.3e} |\n", name, lr, reached ? "yes" : "no", epochs, seconds, best);
   }
@@ -118,7 +125,7 @@ void time_to_target(double target, double limit_s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double cp_s = 0, limit_s = 120, target = 9.3e-4;
+  double cp_s = 0, limit_s = 120, target = 2e-3;
   std::string campaign;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cp-seconds")) cp_s = std::stod(argv[i + 1]);
@@ -128,7 +135,7 @@ int main(int argc, char** argv) {
   }
   if (!campaign.empty()) cp_s = cp_seconds_from(campaign);
   fmt::print("prediction, 256 -> 512 LeakyReLU -> 21 sigmoid, 1 thread\n");
-  fmt::print("| model | one curve (us) | batched (curves/s) | CP simulation 16^3 Mg (s) | speed-up, one curve |\n"
+  fmt::print("| model | one curve (CPU us) | batched (curves per CPU s) | CP simulation 16^3 Mg (s) | speed-up, one curve |\n"
              "|---|---|---|---|---|\n");
   for (int members : {1, 5}) {
     const auto model = untrained_model(members);

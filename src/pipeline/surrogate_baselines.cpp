@@ -6,13 +6,10 @@
 #include "core/errors.hpp"
 
 // The descriptors and 2-point statistics come from src/analysis when it is built.
-#if __has_include("analysis/descriptors.hpp") && __has_include("analysis/pca.hpp")
-#define MSPIPE_SURROGATE_HAVE_ANALYSIS 1
+#if MSPIPE_HAVE_ANALYSIS
 #include "analysis/descriptors.hpp"
 #include "analysis/pca.hpp"
 #include "ml/surrogate.hpp"
-#else
-#define MSPIPE_SURROGATE_HAVE_ANALYSIS 0
 #endif
 
 namespace mspipe::pipeline {
@@ -27,7 +24,7 @@ microstructure::GeneratorParams generator_of(const io::CampaignIdentity& id, con
   }
 }
 
-#if MSPIPE_SURROGATE_HAVE_ANALYSIS
+#if MSPIPE_HAVE_ANALYSIS
 
 BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s) {
   const auto params = generator_of(c.identity, s.campaign.string());

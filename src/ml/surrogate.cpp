@@ -14,8 +14,9 @@
 namespace mspipe::ml {
 
 namespace nn = torch::nn;
-// Below this many rows predict() runs the plain forward pass (Impl::make_plain).
-constexpr std::int64_t kPlainRows = 16;
+// Rows per block of the plain forward pass (Impl::make_plain): 8 rows of 512 outputs
+// stay in L1 while a weight row is applied to them.
+constexpr std::int64_t kBlockRows = 8;
 
 torch::nn::Sequential build_surrogate_network(const SurrogateNetwork& n, std::int64_t inputs,
                                               std::int64_t points) {
@@ -145,16 +146,21 @@ void Surrogate::Impl::make_plain() {
 
 namespace {
 
-// Forward pass of one standardised input through plain layers; `a`, `b` are scratch.
-void plain_forward(const std::vector<PlainLayer>& layers, const std::string& activation, std::vector<float>& a,
-                   std::vector<float>& b) {
+// Forward pass of `rows` standardised inputs (rows x in, row-major, in `a`) through
+// plain layers; the result is left in `a`. Each weight row is loaded once per block of
+// rows and applied to all of them from cache.
+void plain_forward(const std::vector<PlainLayer>& layers, const std::string& activation, std::int64_t rows,
+                   std::vector<float>& a, std::vector<float>& b) {
   for (const auto& l : layers) {
-    b.assign(l.bias.begin(), l.bias.end());
+    b.resize(static_cast<std::size_t>(rows * l.out));
+    for (std::int64_t r = 0; r < rows; ++r) std::copy(l.bias.begin(), l.bias.end(), b.begin() + r * l.out);
     for (std::int64_t i = 0; i < l.in; ++i) {
-      const float xi = a[static_cast<std::size_t>(i)];
       const float* w = l.weight_t.data() + i * l.out;
-      float* y = b.data();
-      for (std::int64_t o = 0; o < l.out; ++o) y[o] += xi * w[o];
+      for (std::int64_t r = 0; r < rows; ++r) {
+        const float xi = a[static_cast<std::size_t>(r * l.in + i)];
+        float* y = b.data() + r * l.out;
+        for (std::int64_t o = 0; o < l.out; ++o) y[o] += xi * w[o];
+      }
     }
     for (auto& v : b) {
       if (l.sigmoid) v = 1.0f / (1.0f + std::exp(-v));
@@ -305,34 +311,41 @@ SurrogatePrediction Surrogate::predict(std::span<const float> x, std::int64_t ro
   out.std_pa.assign(out.mean_pa.size(), 0.0);
   if (rows == 0) return out;
   const double range = m.y_max - m.y_min;
-  if (rows < kPlainRows) {
-    const auto L = m.meta.inputs;
-    const float* mean = m.x_mean.data_ptr<float>();
-    const float* scale = m.x_scale.data_ptr<float>();
-    std::vector<float> a, b;
-    std::vector<double> sum(static_cast<std::size_t>(P)), sq(static_cast<std::size_t>(P));
-    for (std::int64_t r = 0; r < rows; ++r) {
-      std::fill(sum.begin(), sum.end(), 0.0);
-      std::fill(sq.begin(), sq.end(), 0.0);
-      for (const auto& layers : m.plain) {
-        a.resize(static_cast<std::size_t>(L));
-        for (std::int64_t i = 0; i < L; ++i) a[i] = (x[r * L + i] - mean[i]) / scale[i];
-        plain_forward(layers, m.options.network.activation, a, b);
-        for (std::int64_t p = 0; p < P; ++p) {
-          const double v = a[p] * range + m.y_min;
-          sum[p] += v;
-          sq[p] += v * v;
-        }
-      }
-      const double k = static_cast<double>(m.plain.size());
-      for (std::int64_t p = 0; p < P; ++p) {
-        const double mu = sum[p] / k;
-        out.mean_pa[r * P + p] = mu;
-        out.std_pa[r * P + p] = k > 1 ? std::sqrt(std::max(0.0, (sq[p] - k * mu * mu) / (k - 1))) : 0.0;
+  const auto L = m.meta.inputs;
+  const float* mean = m.x_mean.data_ptr<float>();
+  const float* scale = m.x_scale.data_ptr<float>();
+  std::vector<float> a, b;
+  std::vector<double> sum(static_cast<std::size_t>(kBlockRows * P)), sq(sum.size());
+  const double k = static_cast<double>(m.plain.size());
+  for (std::int64_t first = 0; first < rows; first += kBlockRows) {
+    const auto n = std::min(kBlockRows, rows - first);
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(sq.begin(), sq.end(), 0.0);
+    for (const auto& layers : m.plain) {
+      a.resize(static_cast<std::size_t>(n * L));
+      for (std::int64_t r = 0; r < n; ++r)
+        for (std::int64_t i = 0; i < L; ++i) a[r * L + i] = (x[(first + r) * L + i] - mean[i]) / scale[i];
+      plain_forward(layers, m.options.network.activation, n, a, b);
+      for (std::int64_t j = 0; j < n * P; ++j) {
+        const double v = a[j] * range + m.y_min;
+        sum[j] += v;
+        sq[j] += v * v;
       }
     }
-    return out;
+    for (std::int64_t j = 0; j < n * P; ++j) {
+      const double mu = sum[j] / k;
+      out.mean_pa[first * P + j] = mu;
+      out.std_pa[first * P + j] = k > 1 ? std::sqrt(std::max(0.0, (sq[j] - k * mu * mu) / (k - 1))) : 0.0;
+    }
   }
+  return out;
+}
+
+SurrogatePrediction Surrogate::predict_reference(std::span<const float> x, std::int64_t rows) const {
+  const auto& m = *impl_;
+  SurrogatePrediction out;
+  out.mean_pa.resize(static_cast<std::size_t>(rows * m.meta.points));
+  out.std_pa.resize(out.mean_pa.size());
   torch::InferenceMode guard;
   const auto xt = (torch::from_blob(const_cast<float*>(x.data()), {rows, m.meta.inputs}, torch::kFloat32) - m.x_mean) /
                   m.x_scale;

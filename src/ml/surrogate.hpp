@@ -99,6 +99,10 @@ class Surrogate {
   SurrogatePrediction predict(std::span<const float> x, std::int64_t rows,
                               const std::string& source = "input") const;
 
+  // The same through LibTorch's forward pass (no input checks): the reference the
+  // hand-written pass of predict() is tested against.
+  SurrogatePrediction predict_reference(std::span<const float> x, std::int64_t rows) const;
+
   // The model file: weights of every member, scaling, options and meta, written under
   // `<file>.tmp` and renamed. load() throws core::InputError naming the file.
   void save(const std::filesystem::path& file) const;

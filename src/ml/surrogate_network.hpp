@@ -28,8 +28,10 @@ struct Surrogate::Impl {
   torch::Tensor x_mean, x_scale;  // (inputs) float: inputs are standardised (x - mean) / scale
   double y_min = 0, y_max = 1;    // min-max scaling of the curves, Pa
   std::vector<torch::nn::Sequential> members;
-  // The same members without LibTorch: a few curves are predicted faster by hand than
-  // through LibTorch's per-operator overhead (about 70 us per call at the study's size).
+  // The same members without LibTorch, which predict() runs: one curve by hand takes
+  // 13-15 us at the study's size where LibTorch's per-operator overhead alone is about
+  // 70 us, and blocks of rows beat its single-thread matrix product here (Debian's
+  // LibTorch: 2.6e4 curves per CPU second).
   std::vector<std::vector<PlainLayer>> plain;
   void make_plain();
 };

@@ -18,9 +18,10 @@ TrainedSurrogate train_surrogate(const ml::SurrogateRows& rows, const SurrogateS
   t.validation = ml::select_rows(rows, roles, ml::SplitRole::validation);
   t.test = ml::select_rows(rows, roles, ml::SplitRole::test);
   if (t.train.size() < 2 || t.test.size() < 1)
-    throw core::InputError(fmt::format("{}: {} converged records give {} training and {} test rows; the surrogate "
-                                       "needs at least 2 and 1",
-                                       label, rows.size(), t.train.size(), t.test.size()));
+    throw core::InputError(core::format_error(
+        label, fmt::format("{} converged records give {} training and {} test rows; the surrogate needs at least 2 "
+                           "and 1 (more records, or other split fractions)",
+                           rows.size(), t.train.size(), t.test.size())));
   core::log::info("{}: {} train / {} validation / {} test rows, {} inputs, {} member(s)", label, t.train.size(),
                   t.validation.size(), t.test.size(), rows.inputs, setup.options.training.ensemble);
   const int report_every = std::max(1, setup.options.training.epochs / 10);

@@ -18,7 +18,7 @@ void run_surrogate_training(const SurrogateSetup& setup, const core::Comm& world
     core::prepare_outputs(world, {{setup.output_dir, "surrogate.output_dir", setup.output_dir_where,
                                    core::OutputPath::Kind::folder}});
   core::on_root(world, [&] {
-    const auto t = train_surrogate(campaign.rows, setup, campaign.meta, "surrogate");
+    const auto t = train_surrogate(campaign.rows, setup, campaign.meta, setup.campaign.string());
     write_surrogate_outputs(setup.output_dir, t, setup, campaign);
     fmt::print("surrogate: {} converged of {} records; model {}\ntrain: {}\ntest:  {}\n", campaign.rows.size(),
                campaign.records, (setup.output_dir / "model.pt").string(), describe(t.train_metrics),

@@ -128,8 +128,8 @@ TEST(Surrogate, ModelFileRoundTripGivesIdenticalPredictions) {
   EXPECT_EQ(a.std_pa, b.std_pa);
 }
 
-TEST(Surrogate, OneCurveByHandEqualsTheBatchedLibTorchPass) {
-  // A few rows take the plain forward pass, many take LibTorch's: the same network.
+TEST(Surrogate, HandWrittenPassEqualsLibTorchsOneRowOrMany) {
+  // predict() runs its own forward pass in blocks of rows; LibTorch's is the reference.
   const auto s = testing::synthetic_curves(200, kInputs, kPoints, 4, 1e6);
   for (const char* activation : {"leaky_relu", "tanh"}) {
     auto o = quick_options(3);
@@ -137,7 +137,12 @@ TEST(Surrogate, OneCurveByHandEqualsTheBatchedLibTorchPass) {
     o.network.activation = activation;
     o.network.hidden = {32, 24};
     const auto model = Surrogate::train(rows_of(s), SurrogateRows{kInputs, kPoints, {}, {}, {}}, o, meta_mg());
-    const auto batch = model.predict(std::span<const float>(s.x).first(64 * kInputs), 64);
+    const auto batch = model.predict_reference(std::span<const float>(s.x).first(64 * kInputs), 64);
+    const auto blocks = model.predict(std::span<const float>(s.x).first(61 * kInputs), 61);  // 7 blocks + 5 rows
+    for (std::int64_t i = 0; i < 61 * kPoints; ++i) {
+      EXPECT_NEAR(blocks.mean_pa[i], batch.mean_pa[i], 1e-6 * 150e6) << activation;
+      EXPECT_NEAR(blocks.std_pa[i], batch.std_pa[i], 1e-5 * 150e6) << activation;
+    }
     for (std::int64_t r = 0; r < 64; r += 9) {
       const auto one = model.predict(std::span<const float>(s.x).subspan(r * kInputs, kInputs), 1);
       for (std::int64_t p = 0; p < kPoints; ++p) {

@@ -39,6 +39,7 @@ void add_diagnostics_commands(CommandRegistry& reg);
 void add_campaign_commands(CommandRegistry& reg);
 void add_vae_commands(CommandRegistry& reg);  // only when built with LibTorch (MSPIPE_HAVE_ML)
 void add_analyse_commands(CommandRegistry& reg);  // only with LibTorch: it encodes the edge-case sets
+void add_surrogate_commands(CommandRegistry& reg);  // only with LibTorch
 
 // Builds the full command-line interface.
 void add_all_commands(CommandRegistry& reg);

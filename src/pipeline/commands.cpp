@@ -22,6 +22,7 @@ void add_all_commands(CommandRegistry& reg) {
 #if MSPIPE_HAVE_ML
   add_vae_commands(reg);
   add_analyse_commands(reg);
+  add_surrogate_commands(reg);
 #endif
 }
 

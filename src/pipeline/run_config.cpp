@@ -21,6 +21,17 @@ std::string joined(const std::vector<std::string>& v) {
 }
 }  // namespace
 
+RunContext read_run_context(const core::Section& root, const std::filesystem::path& config) {
+  RunContext ctx;
+  ctx.output_dir = "results/" + config.stem().string();
+  if (auto run = root.optional_section("run")) {
+    ctx.output_dir = run->string("output_dir", ctx.output_dir.string());
+    ctx.seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
+    ctx.threads = static_cast<int>(run->integer("threads", 1, core::Range::positive()));
+  }
+  return ctx;
+}
+
 void Stage::dry_run(const core::Comm&, const RunContext&) {
   core::log::info("{}: runs as configured (no estimate for this stage)", name());
 }

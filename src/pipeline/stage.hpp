@@ -51,6 +51,10 @@ class Stage {
   virtual void dry_run(const core::Comm& world, const RunContext& ctx);
 };
 
+// [run]'s output_dir, seed and threads for commands that take a configuration but run no
+// stages (default output_dir: results/<config name>); [run] is optional there.
+RunContext read_run_context(const core::Section& root, const std::filesystem::path& config);
+
 // The stages in the order they can run, and a factory by name (nullptr if unknown).
 const std::vector<std::string>& known_stages();
 std::unique_ptr<Stage> make_stage(std::string_view name);

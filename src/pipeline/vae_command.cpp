@@ -12,6 +12,7 @@
 #include "ml/trainer.hpp"
 #include "ml/vae_evaluate.hpp"
 #include "pipeline/command.hpp"
+#include "pipeline/stage.hpp"
 #include "pipeline/vae_outputs.hpp"
 #include "pipeline/vae_setup.hpp"
 #include "pipeline/ve_sources.hpp"
@@ -35,16 +36,8 @@ struct VaeArgs {
 
 VaeSetup load_setup(const VaeArgs& a, const core::Comm& world) {
   const auto cfg = core::load_config(a.config, world);
-  const auto root = cfg.root();
-  std::filesystem::path out_dir = "results/" + std::filesystem::path(a.config).stem().string();
-  std::uint64_t seed = 0;
-  int threads = 1;
-  if (auto run = root.optional_section("run")) {
-    out_dir = run->string("output_dir", out_dir.string());
-    seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
-    threads = static_cast<int>(run->integer("threads", 1, core::Range::positive()));
-  }
-  return read_vae_setup(root, out_dir, seed, threads);
+  const auto ctx = read_run_context(cfg.root(), a.config);
+  return read_vae_setup(cfg.root(), ctx.output_dir, ctx.seed, ctx.threads);
 }
 
 ml::InferenceOptions inference_options(const VaeArgs& a, const VaeSetup& s) {

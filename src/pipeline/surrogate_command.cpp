@@ -1,0 +1,121 @@
+// mspipe surrogate train|predict|compare
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "core/atomic_file.hpp"
+#include "core/comm.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/output_path.hpp"
+#include "io/surrogate_predictions.hpp"
+#include "ml/surrogate.hpp"
+#include "pipeline/command.hpp"
+#include "pipeline/surrogate_predict.hpp"
+#include "pipeline/surrogate_stage.hpp"
+
+namespace mspipe::pipeline {
+
+namespace {
+
+struct PredictArgs {
+  std::string model, input, csv, h5, material, load_case;
+  std::int64_t batch = 65536;
+};
+
+io::SurrogatePredictions predict_all(const ml::Surrogate& model, const FingerprintInput& in, const PredictArgs& a) {
+  io::SurrogatePredictions out;
+  const auto& m = model.meta();
+  out.points = m.points;
+  out.ve_id = in.ve_id;
+  out.strain = m.strain;
+  out.model = a.model;
+  out.material = m.material;
+  out.load_case = m.load_case;
+  out.campaign_digest = m.campaign_digest;
+  const auto rows = static_cast<std::int64_t>(in.ve_id.size());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::int64_t first = 0; first < rows; first += a.batch) {
+    const auto n = std::min(a.batch, rows - first);
+    const auto p = model.predict(std::span<const float>(in.x).subspan(first * m.inputs, n * m.inputs), n, a.input);
+    for (double v : p.mean_pa) out.stress_mpa.push_back(v * 1e-6);
+    for (double v : p.std_pa) out.stress_std_mpa.push_back(v * 1e-6);
+  }
+  const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  core::log::info("surrogate predict: {} curves in {:.3f} s ({:.3g} curves/s, {} member(s))", rows, dt,
+                  rows / std::max(dt, 1e-12), model.members());
+  return out;
+}
+
+std::string predictions_csv(const io::SurrogatePredictions& p) {
+  std::string csv = "ve_id";
+  for (std::int64_t k = 0; k < p.points; ++k) csv += fmt::format(",stress_mpa_{}", k);
+  for (std::int64_t k = 0; k < p.points; ++k) csv += fmt::format(",std_mpa_{}", k);
+  csv += '\n';
+  for (std::size_t r = 0; r < p.ve_id.size(); ++r) {
+    csv += std::to_string(p.ve_id[r]);
+    for (std::int64_t k = 0; k < p.points; ++k) csv += fmt::format(",{:.8g}", p.stress_mpa[r * p.points + k]);
+    for (std::int64_t k = 0; k < p.points; ++k) csv += fmt::format(",{:.8g}", p.stress_std_mpa[r * p.points + k]);
+    csv += '\n';
+  }
+  return csv;
+}
+
+int predict(const PredictArgs& a, const core::Comm& world) {
+  if (a.csv.empty() && a.h5.empty())
+    throw core::CollectiveError("surrogate predict: error: give --csv FILE, --h5 FILE or both", core::ExitCode::usage);
+  // Every check comes before the first file is written: a bad input leaves nothing.
+  core::on_root(world, [&] {
+    const auto model = ml::Surrogate::load(a.model);
+    const auto in = read_fingerprint_input(a.input);
+    ml::SurrogateMeta expected;
+    expected.inputs = in.length;
+    expected.material = !a.material.empty() ? a.material : in.material;
+    expected.load_case = !a.load_case.empty() ? a.load_case : in.load_case;
+    if (const auto why = model.incompatibility(expected); !why.empty())
+      throw core::InputError(core::format_error(a.input, fmt::format("does not fit the model {}: {}", a.model, why)));
+    const auto out = predict_all(model, in, a);
+    std::vector<core::OutputPath> outputs;
+    if (!a.csv.empty()) outputs.push_back({a.csv, "--csv", "", core::OutputPath::Kind::file});
+    if (!a.h5.empty()) outputs.push_back({a.h5, "--h5", "", core::OutputPath::Kind::file});
+    for (const auto& o : outputs) core::prepare_output(o);
+    if (!a.h5.empty()) io::write_surrogate_predictions(a.h5, out);
+    if (!a.csv.empty()) core::write_file_atomically(a.csv, predictions_csv(out));
+    fmt::print("surrogate predict: {} curves of {} points (MPa) -> {}{}{}\n", out.ve_id.size(), out.points, a.h5,
+               a.h5.empty() || a.csv.empty() ? "" : ", ", a.csv);
+  });
+  return 0;
+}
+
+}  // namespace
+
+void add_surrogate_commands(CommandRegistry& reg) {
+  auto* sur = reg.app().add_subcommand("surrogate", "Stress curves from fingerprints: train, predict, compare inputs");
+  sur->require_subcommand(1);
+  auto config = std::make_shared<std::string>();
+  auto* tr = sur->add_subcommand("train", "Train the surrogate ensemble on a campaign file's converged records");
+  tr->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
+  reg.add(tr, [config](const core::Comm& w) {
+    run_surrogate_training(load_surrogate_setup(*config, w), w, true);
+    return 0;
+  });
+  auto* cmp = sur->add_subcommand("compare", "Train the same network on baseline inputs and the fingerprint; one table");
+  cmp->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
+  reg.add(cmp, [config](const core::Comm& w) {
+    run_surrogate_compare(load_surrogate_setup(*config, w), w);
+    return 0;
+  });
+  auto a = std::make_shared<PredictArgs>();
+  auto* pr = sur->add_subcommand("predict", "Curves (MPa) from fingerprints (.h5 fingerprint or campaign file, .csv)");
+  pr->add_option("--model", a->model, "Surrogate model file (model.pt of surrogate train)")->required();
+  pr->add_option("--input", a->input, "Fingerprints: HDF5 (fingerprint or campaign file) or CSV (ve_id,f_0,...)")->required();
+  pr->add_option("--csv", a->csv, "Write the curves to this CSV file");
+  pr->add_option("--h5", a->h5, "Write the curves to this HDF5 file");
+  pr->add_option("--batch", a->batch, "Curves per forward pass")->check(CLI::PositiveNumber);
+  pr->add_option("--material", a->material, "Refuse a model of another material");
+  pr->add_option("--load-case", a->load_case, "Refuse a model of another load case");
+  reg.add(pr, [a](const core::Comm& w) { return predict(*a, w); });
+}
+
+}  // namespace mspipe::pipeline

@@ -1,0 +1,204 @@
+// mspipe surrogate compare: the surrogate's network on several inputs over one split, so
+// the fingerprint's score can be read against what simpler inputs give (README
+// "Surrogate"): the null model (the training set's mean curve, no network), a control
+// fingerprint (mu of an untrained encoder of the VAE's architecture), physics descriptors
+// and 2-point statistics of the VEs (src/analysis), and the VAE fingerprint.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <filesystem>
+#include <unordered_map>
+
+#include "core/atomic_file.hpp"
+#include "core/comm.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/output_path.hpp"
+#include "microstructure/generator.hpp"
+#include "ml/surrogate_control.hpp"
+#include "ml/vae_encode.hpp"
+#include "pipeline/surrogate_baselines.hpp"
+#include "pipeline/surrogate_report.hpp"
+#include "pipeline/surrogate_stage.hpp"
+#include "pipeline/vae_setup.hpp"
+#include "pipeline/ve_sources.hpp"
+
+namespace mspipe::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Row {
+  Row(std::string in, std::int64_t values, std::string why = {}) : input(std::move(in)), length(values), note(std::move(why)) {}
+  std::string input;
+  std::int64_t length = 0;
+  ml::CurveMetrics test;
+  double feature_s = 0, train_s = 0;
+  std::string note;  // why an input has no score
+};
+
+// A view of some VEs of a source it owns.
+struct OwningView : ml::VeSource {
+  std::unique_ptr<ml::VeSource> base, view;
+  std::int64_t size() const override { return view->size(); }
+  int edge() const override { return view->edge(); }
+  std::int64_t id(std::int64_t i) const override { return view->id(i); }
+  void load(std::int64_t i, std::span<float> out) const override { view->load(i, out); }
+  std::string describe() const override { return view->describe(); }
+};
+
+// The campaign's VEs: a VE-set file when [surrogate.compare] ve_set names one, else
+// regenerated from the campaign's identity (seed and generator parameters).
+std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const CampaignRows& c) {
+  const auto& ids = c.rows.ve_id;
+  const auto lo = *std::min_element(ids.begin(), ids.end()), hi = *std::max_element(ids.begin(), ids.end());
+  std::vector<std::int64_t> index;
+  for (auto id : ids) index.push_back(id - lo);
+  if (!s.ve_set.empty()) {
+    auto all = make_ve_set_source(s.ve_set, 0);
+    std::unordered_map<std::int64_t, std::int64_t> row_of;
+    for (std::int64_t k = 0; k < all->size(); ++k) row_of[all->id(k)] = k;
+    std::vector<std::int64_t> pos;
+    for (auto id : ids) {
+      const auto it = row_of.find(id);
+      if (it == row_of.end())
+        throw core::InputError(core::format_error(s.ve_set.string(), fmt::format("has no VE {} of the campaign", id)));
+      pos.push_back(it->second);
+    }
+    auto o = std::make_unique<OwningView>();
+    o->view = subset(*all, pos);
+    o->base = std::move(all);
+    return o;
+  }
+  const auto params = generator_of(c.identity, s.campaign.string());
+
+  auto o = std::make_unique<OwningView>();
+  o->base = make_generated_source(params, c.identity.seed, lo, hi - lo + 1);
+  o->view = subset(*o->base, index);
+  return o;
+}
+
+Row train_row(const std::string& name, const ml::SurrogateRows& rows, const SurrogateSetup& s,
+              const ml::SurrogateMeta& meta, double feature_s) {
+  Row r(name, rows.inputs);
+  auto m = meta;
+  m.input_kind = name;
+  m.inputs = rows.inputs;
+  const auto t = train_surrogate(rows, s, m, "compare " + name);
+  r.test = t.test_metrics;
+  r.train_s = t.log.seconds;
+  r.feature_s = feature_s;
+  return r;
+}
+
+Row null_row(const CampaignRows& c, const SurrogateSetup& s) {
+  const auto roles = ml::split_by_id(c.rows.ve_id, s.test_fraction, s.validation_fraction, s.split_seed);
+  const auto train = ml::select_rows(c.rows, roles, ml::SplitRole::train);
+  const auto test = ml::select_rows(c.rows, roles, ml::SplitRole::test);
+  Row r("null", 0);
+  if (train.size() == 0 || test.size() == 0) {
+    r.note = "empty split";
+    return r;
+  }
+  const auto mean = ml::mean_curve(train.y, c.rows.points);
+  const auto [lo, hi] = std::minmax_element(train.y.begin(), train.y.end());
+  std::vector<double> pred;
+  for (std::int64_t i = 0; i < test.size(); ++i) pred.insert(pred.end(), mean.begin(), mean.end());
+  r.test = ml::curve_metrics(pred, test.y, c.rows.points, mean, *hi - *lo);
+  return r;
+}
+
+ml::SurrogateRows with_inputs(const CampaignRows& c, std::vector<float> x, std::int64_t length) {
+  ml::SurrogateRows r = c.rows;
+  r.inputs = length;
+  r.x = std::move(x);
+  return r;
+}
+
+std::string table(const std::vector<Row>& rows) {
+  std::string out =
+      "| input | values | test MSE (normalised) | MAE (MPa) | R² | tail error (MPa) | median VE error (MPa) | "
+      "inputs (s) | training (s) |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    if (!r.note.empty()) {
+      out += fmt::format("| {} | – | {} | | | | | | |\n", r.input, r.note);
+      continue;
+    }
+    const auto& m = r.test;
+    out += fmt::format("| {} | {} | {:.3e} | {:.3f} ± {:.3f} | {:.4f} | {:.3f} | {:.3f} | {:.1f} | {:.1f} |\n", r.input,
+                       r.length, m.normalised_mse, m.mae_mpa, m.mae_std_mpa, m.r2, m.tail_error_mpa,
+                       m.median_error_mpa, r.feature_s, r.train_s);
+  }
+  return out;
+}
+
+std::string csv(const std::vector<Row>& rows) {
+  std::string out = "input,values,test_mse,mae_mpa,mae_std_mpa,r2,tail_error_mpa,median_error_mpa,input_s,train_s,note\n";
+  for (const auto& r : rows)
+    out += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.4f},{:.4f},{}\n", r.input, r.length,
+                       r.note.empty() ? r.test.normalised_mse : NAN, r.test.mae_mpa, r.test.mae_std_mpa,
+                       r.note.empty() ? r.test.r2 : NAN, r.test.tail_error_mpa, r.test.median_error_mpa, r.feature_s,
+                       r.train_s, r.note);
+  return out;
+}
+
+bool wants(const SurrogateSetup& s, const char* name) {
+  return std::find(s.compare_inputs.begin(), s.compare_inputs.end(), name) != s.compare_inputs.end();
+}
+
+}  // namespace
+
+void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
+  CampaignRows c;
+  // Every rank reads the campaign: each encodes its share of the VEs for the control input.
+  core::collective(world, [&] { c = read_campaign_rows(s.campaign); });
+  const auto dir = s.output_dir / "compare";
+  core::prepare_outputs(world, {{dir, "surrogate.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
+
+  std::vector<Row> rows;
+  if (wants(s, "null")) core::on_root(world, [&] { rows.push_back(null_row(c, s)); });
+  if (wants(s, "control")) {
+    Row r("control", 0);
+    if (s.vae_checkpoint.empty()) {
+      r.note = "needs surrogate.compare.vae_checkpoint";
+    } else {
+      const auto t0 = Clock::now();
+      const auto untrained = dir / "untrained_encoder.pt";
+      core::on_root(world, [&] { ml::write_untrained_checkpoint(s.vae_checkpoint, s.run_seed, untrained); });
+      world.barrier();
+      // Every rank builds the same VE source (regeneration is deterministic) and encodes its block.
+      std::unique_ptr<ml::VeSource> ves;
+      core::collective(world, [&] { ves = campaign_ves(s, c); });
+      ml::InferenceOptions o;
+      o.checkpoint = untrained;
+      o.threads = s.threads;
+      const auto block = ml::encode_set(world, o, *ves);
+      auto all = world.gatherv(std::span<const float>(block.mu), 0);
+      core::on_root(world, [&] {
+        std::filesystem::remove(untrained);
+        rows.push_back(train_row("control", with_inputs(c, std::move(all), block.latent), s, c.meta, since(t0)));
+      });
+    }
+    if (!r.note.empty()) core::on_root(world, [&] { rows.push_back(r); });
+  }
+  core::on_root(world, [&] {
+    for (const char* name : {"physics", "two_point"}) {
+      if (!wants(s, name)) continue;
+      const auto t0 = Clock::now();
+      auto b = baseline_inputs(name, c, s);
+      if (!b.note.empty()) rows.push_back(Row(name, 0, b.note));
+      else rows.push_back(train_row(name, with_inputs(c, std::move(b.x), b.length), s, c.meta, since(t0)));
+    }
+    if (wants(s, "fingerprint")) rows.push_back(train_row("fingerprint", c.rows, s, c.meta, 0));
+    const auto text = table(rows);
+    core::write_file_atomically(dir / "compare.csv", csv(rows));
+    core::write_file_atomically(dir / "compare.md", text);
+    fmt::print("surrogate compare on {} ({} converged VEs, same split for every input):\n{}", s.campaign.string(),
+               c.rows.size(), text);
+  });
+}
+
+}  // namespace mspipe::pipeline

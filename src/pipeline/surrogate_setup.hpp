@@ -1,0 +1,56 @@
+#pragma once
+// Reading [surrogate] for the surrogate's commands and the train_surrogate stage, and
+// loading a campaign file's converged records as the surrogate's rows.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/campaign_file.hpp"
+#include "ml/surrogate.hpp"
+
+namespace mspipe::core {
+class Comm;
+class Section;
+}  // namespace mspipe::core
+
+namespace mspipe::pipeline {
+
+struct SurrogateSetup {
+  std::filesystem::path campaign;    // campaign file (default <run.output_dir>/campaign.h5)
+  std::filesystem::path output_dir;  // resolved under run.output_dir
+  std::string campaign_where, output_dir_where;  // "file:line:col" of the keys
+  double test_fraction = 0.1, validation_fraction = 0.1;
+  std::uint64_t split_seed = 0;
+  ml::SurrogateOptions options;
+  // [surrogate.compare]
+  std::vector<std::string> compare_inputs{"null", "control", "physics", "two_point", "fingerprint"};
+  std::filesystem::path vae_checkpoint;  // the trained VAE, for the control encoder's architecture
+  std::filesystem::path ve_set;          // VEs of the campaign; empty: regenerated from its identity
+  std::uint64_t run_seed = 0;
+  int threads = 1;
+};
+
+// Reads [surrogate] (finishing it). `output_dir`, `seed`, `threads` are the run's.
+SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesystem::path& output_dir,
+                                    std::uint64_t seed, int threads);
+
+// A configuration's [run] values and [surrogate] section, for the surrogate commands.
+SurrogateSetup load_surrogate_setup(const std::filesystem::path& config, const core::Comm& world);
+
+// The converged records of a campaign file: fingerprints as inputs, sigma_zz curves in Pa.
+struct CampaignRows {
+  io::CampaignIdentity identity;
+  ml::SurrogateRows rows;
+  ml::SurrogateMeta meta;  // material, load case, L, points, strain, identity digest
+  std::vector<double> wall_s;  // of the converged records
+  std::int64_t records = 0;    // in the file, whatever their status
+};
+// Throws core::InputError naming the file when it cannot be read or has no converged record.
+CampaignRows read_campaign_rows(const std::filesystem::path& file);
+
+// "fnv1a64:..." of what makes a campaign (seed, generator, material, load case, engine,
+// VAE checkpoint digest, sizes), stored in the surrogate's model file.
+std::string campaign_digest(const io::CampaignIdentity& id);
+
+}  // namespace mspipe::pipeline

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     o.latent = std::stoi(argv[4]);
     const int batch = std::stoi(argv[5]), iters = std::stoi(argv[6]);
     const int threads = argc > 7 ? std::stoi(argv[7]) : 1;
-    o.blocks = ml::blocks_for(argc > 8 ? argv[8] : "resnet18");
+    ml::set_architecture(o, argc > 8 ? argv[8] : "resnet18");
     at::set_num_threads(threads);
     torch::manual_seed(0);
     ml::Vae vae(o);

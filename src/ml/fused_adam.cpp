@@ -33,8 +33,12 @@ void FusedAdam::step() {
   const double bc2 = 1 - std::pow(s_.beta2, static_cast<double>(step_));
   const float step_size = static_cast<float>(s_.lr / bc1), inv_sqrt_bc2 = static_cast<float>(1 / std::sqrt(bc2));
   const float b1 = static_cast<float>(s_.beta1), b2 = static_cast<float>(s_.beta2);
-  const float wd = static_cast<float>(s_.weight_decay), eps = static_cast<float>(s_.eps);
+  const float eps = static_cast<float>(s_.eps);
+  // L2 decay enters the gradient; decoupled decay scales the weights before the update.
+  const float wd = s_.decoupled ? 0.0f : static_cast<float>(s_.weight_decay);
+  const float shrink = s_.decoupled ? static_cast<float>(1 - s_.lr * s_.weight_decay) : 1.0f;
   if (!param_.is_cpu()) {  // a few whole-buffer kernels on a GPU
+    if (shrink != 1.0f) param_.mul_(shrink);
     auto g = wd != 0 ? grad_ + wd * param_ : grad_;
     m_.mul_(b1).add_(g, 1 - b1);
     v_.mul_(b2).addcmul_(g, g, 1 - b2);
@@ -57,7 +61,7 @@ void FusedAdam::step() {
     v[i] = vi;
     float second = vi;
     if (vmax) second = vmax[i] = std::max(vmax[i], vi);
-    p[i] -= step_size * mi / (std::sqrt(second) * inv_sqrt_bc2 + eps);
+    p[i] = shrink * p[i] - step_size * mi / (std::sqrt(second) * inv_sqrt_bc2 + eps);
   }
 }
 

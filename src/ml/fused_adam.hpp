@@ -14,6 +14,9 @@ namespace mspipe::ml {
 struct AdamSettings {
   double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0;
   bool amsgrad = false;
+  // AdamW (Loshchilov & Hutter): the weights shrink by lr * weight_decay each step and
+  // the gradient carries no decay term (PyTorch's AdamW), instead of L2 in the gradient.
+  bool decoupled = false;
 };
 
 class FusedAdam {
@@ -23,6 +26,8 @@ class FusedAdam {
   // Call after any set_() on the parameters (e.g. loading a checkpoint into the module).
   FusedAdam(std::vector<torch::Tensor> params, torch::Tensor flat_grad, const AdamSettings& s);
   void step();
+  // The rate of the next steps (a schedule sets it before each step).
+  void set_lr(double lr) { s_.lr = lr; }
   std::int64_t steps() const { return step_; }
   void save(torch::serialize::OutputArchive& a) const;
   void load(torch::serialize::InputArchive& a);

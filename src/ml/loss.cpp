@@ -5,7 +5,9 @@ namespace mspipe::ml {
 torch::Tensor spectral_loss(const torch::Tensor& x_hat, const torch::Tensor& x) {
   // The FFT is linear, so one transform of the difference gives FFT(x) - FFT(x_hat).
   const auto diff = torch::fft::fftn(x - x_hat, c10::nullopt, std::vector<int64_t>{2, 3, 4});
-  return torch::view_as_real(diff).square().sum() / static_cast<double>(x.numel());
+  // The study's normalisation: voxels per channel times batch (by Parseval, the sum of
+  // squared voxel differences per VE).
+  return torch::view_as_real(diff).square().sum() / static_cast<double>(x.numel() / x.size(1));
 }
 
 LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptions& o) {

@@ -9,13 +9,16 @@ namespace mspipe::ml {
 
 struct LossTerms {
   torch::Tensor bce;       // mean over elements
-  torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (elements per sample * batch)
+  torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (voxels per channel * batch)
   torch::Tensor kl;        // KL(q(z|x) || N(0, I)), summed over latent, mean over batch
   torch::Tensor total;
 };
 
 // Spectral term: 3D FFT over (D, H, W) of every channel; the squared modulus of the
-// difference summed and divided by the number of elements (N * C * D * H * W).
+// difference summed and divided by voxels per channel times batch (N * D * H * W), as the
+// study's code does. By Parseval this is the sum of squared voxel differences per VE, so
+// alpha = 0.999 weighs BCE against it as in the study (an earlier version divided by
+// N * C * D * H * W as well, a spectral term 3x smaller).
 torch::Tensor spectral_loss(const torch::Tensor& x_hat, const torch::Tensor& x);
 
 // `out` from Vae::forward on input `x` (values in [0, 1]).

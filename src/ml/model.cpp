@@ -40,6 +40,23 @@ void add_blocks(nn::Sequential& seq, const ModelOptions& o, int channels, int co
   for (int i = 0; i < count; ++i) seq->push_back(ResBlock(o, channels));
 }
 
+// The plain family's channels per stage: w, 2w, 2w (32, 64, 64 at width 32).
+std::array<int, 4> plain_channels(const ModelOptions& o) { return {o.channels, o.width, 2 * o.width, 2 * o.width}; }
+
+// Biased convolution (or transposed convolution) and ReLU, no normalisation.
+void add_plain_stage(nn::Sequential& seq, int in, int out, bool up) {
+  if (up)
+    seq->push_back(nn::ConvTranspose3d(nn::ConvTranspose3dOptions(in, out, 4).stride(2).padding(1)));
+  else
+    seq->push_back(nn::Conv3d(nn::Conv3dOptions(in, out, 3).stride(2).padding(1)));
+  seq->push_back(nn::ReLU(nn::ReLUOptions(true)));
+}
+
+std::int64_t flat_size(const ModelOptions& o) {
+  const std::int64_t b = o.bottleneck();
+  return (o.family == Family::plain ? plain_channels(o)[3] : 8 * o.width) * b * b * b;
+}
+
 }  // namespace
 
 ResBlockImpl::ResBlockImpl(const ModelOptions& o, int channels)
@@ -58,8 +75,16 @@ torch::Tensor ResBlockImpl::forward(const torch::Tensor& x) {
 }
 
 EncoderImpl::EncoderImpl(const ModelOptions& o) {
-  const int w = o.width, b = o.bottleneck();
   features_ = nn::Sequential();
+  if (o.family == Family::plain) {
+    const auto ch = plain_channels(o);
+    for (int s = 0; s < 3; ++s) add_plain_stage(features_, ch[s], ch[s + 1], false);
+    register_module("features", features_);
+    fc_mu_ = register_module("fc_mu", nn::Linear(flat_size(o), o.latent));
+    fc_log_var_ = register_module("fc_log_var", nn::Linear(flat_size(o), o.latent));
+    return;
+  }
+  const int w = o.width;
   add_conv_norm_relu(features_, o, o.channels, w, 7, 2, 3);
   add_blocks(features_, o, w, o.blocks[0]);
   for (int stage = 1; stage < 4; ++stage) {
@@ -68,21 +93,30 @@ EncoderImpl::EncoderImpl(const ModelOptions& o) {
     add_blocks(features_, o, out, o.blocks[stage]);
   }
   register_module("features", features_);
-  fc_hidden_ = register_module("fc_hidden", nn::Linear(8 * w * b * b * b, o.hidden));
+  fc_hidden_ = register_module("fc_hidden", nn::Linear(flat_size(o), o.hidden));
   fc_mu_ = register_module("fc_mu", nn::Linear(o.hidden, o.latent));
   fc_log_var_ = register_module("fc_log_var", nn::Linear(o.hidden, o.latent));
 }
 
 std::pair<torch::Tensor, torch::Tensor> EncoderImpl::forward(const torch::Tensor& x) {
-  auto h = torch::tanh(fc_hidden_(features_->forward(x).flatten(1)));
+  auto h = features_->forward(x).flatten(1);
+  if (fc_hidden_) h = torch::tanh(fc_hidden_(h));
   return {fc_mu_(h), fc_log_var_(h)};
 }
 
 DecoderImpl::DecoderImpl(const ModelOptions& o) : o_(o) {
-  const int w = o.width, b = o.bottleneck();
-  fc1_ = register_module("fc1", nn::Linear(o.latent, o.hidden));
-  fc2_ = register_module("fc2", nn::Linear(o.hidden, 8 * w * b * b * b));
   features_ = nn::Sequential();
+  if (o.family == Family::plain) {
+    const auto ch = plain_channels(o);
+    fc2_ = register_module("fc2", nn::Linear(o.latent, flat_size(o)));
+    for (int s = 3; s > 0; --s) add_plain_stage(features_, ch[s], s == 1 ? ch[1] : ch[s - 1], true);
+    features_->push_back(nn::Conv3d(nn::Conv3dOptions(ch[1], o.channels, 3).padding(1)));
+    register_module("features", features_);
+    return;
+  }
+  const int w = o.width;
+  fc1_ = register_module("fc1", nn::Linear(o.latent, o.hidden));
+  fc2_ = register_module("fc2", nn::Linear(o.hidden, flat_size(o)));
   // Stages at 4w, 2w, w, then the input channels (the paper's decoder is not an exact
   // mirror: its last residual blocks run on 3 channels).
   const std::array<int, 5> ch{8 * w, 4 * w, 2 * w, w, o.channels};
@@ -97,14 +131,16 @@ DecoderImpl::DecoderImpl(const ModelOptions& o) : o_(o) {
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& z) {
   const int b = o_.bottleneck();
-  auto h = torch::relu(fc2_(torch::relu(fc1_(z))));
-  return features_->forward(h.view({h.size(0), 8 * o_.width, b, b, b}));
+  auto h = torch::relu(fc2_(fc1_ ? torch::relu(fc1_(z)) : z));
+  return features_->forward(h.view({h.size(0), flat_size(o_) / (b * b * b), b, b, b}));
 }
 
 VaeImpl::VaeImpl(const ModelOptions& o) : o_(o) {
   encoder = register_module("encoder", Encoder(o));
   decoder = register_module("decoder", Decoder(o));
-  initialise_weights(*this);
+  // The plain family keeps LibTorch's default initialisation (PyTorch's), under which it
+  // was measured.
+  if (o.family == Family::resnet) initialise_weights(*this);
 }
 
 VaeOutput VaeImpl::forward(const torch::Tensor& x, const torch::Tensor& eps) {
@@ -133,9 +169,20 @@ void initialise_weights(nn::Module& root) {
 
 std::int64_t expected_parameter_count(const ModelOptions& o) {
   using I = std::int64_t;
-  const I w = o.width, c = o.channels, h = o.hidden, l = o.latent, b = o.bottleneck();
-  const I flat = 8 * w * b * b * b;
+  const I w = o.width, c = o.channels, h = o.hidden, l = o.latent;
+  const I flat = flat_size(o);
   auto conv = [](I in, I out, I k) { return in * out * k * k * k; };
+  if (o.family == Family::plain) {
+    const auto ch = plain_channels(o);
+    I n = 0;
+    for (int s = 0; s < 3; ++s) n += conv(ch[s], ch[s + 1], 3) + ch[s + 1];  // encoder
+    n += 2 * (flat * l + l) + l * flat + flat;                              // mu, ln sigma^2, back
+    for (int s = 3; s > 0; --s) {
+      const I out = s == 1 ? ch[1] : ch[s - 1];
+      n += conv(ch[s], out, 4) + out;                                       // transposed
+    }
+    return n + conv(ch[1], c, 3) + c;                                       // to the channels
+  }
   auto block = [&](I ch) { return 2 * (conv(ch, ch, 3) + 2 * ch); };
   I n = conv(c, w, 7) + 2 * w;                        // encoder stem
   for (int s = 0; s < 4; ++s) {

@@ -17,6 +17,7 @@
 #include "ml/fused_adam.hpp"
 #include "ml/gradient_allreduce.hpp"
 #include "ml/loss.hpp"
+#include "ml/lr_schedule.hpp"
 #include "ml/model.hpp"
 
 namespace mspipe::ml {
@@ -108,7 +109,10 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
         "ranks gives 1): raise vae.batch_size or use norm = \"group\"",
         cfg.model.ve_size, t.batch_size, ranks));
   const std::int64_t steps_per_epoch = train_n / t.batch_size;  // the last partial batch is dropped
-  std::int64_t total_steps = steps_per_epoch * t.epochs;
+  // The schedule spans the configured epochs, not max_steps: a run stopped early and
+  // resumed follows the same rates as one that was never stopped.
+  const std::int64_t schedule_steps = steps_per_epoch * t.epochs;
+  std::int64_t total_steps = schedule_steps;
   if (t.max_steps > 0) total_steps = std::min(total_steps, t.max_steps);
 
   const auto ckpt_path = cfg.output_dir / "checkpoint.pt";
@@ -143,6 +147,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   sync.broadcast_parameters();
   AdamSettings adam;
   adam.lr = t.lr, adam.weight_decay = t.weight_decay, adam.amsgrad = t.amsgrad;
+  adam.decoupled = t.decoupled_weight_decay;
   FusedAdam optimizer(model->parameters(), sync.flat_gradients(), adam);
   if (pos.global_step > 0) load_optimizer_state(ckpt_path, optimizer);
   core::log::info("vae: {} ({} parameters), {} train / {} test VEs of {}, batch {} ({} per rank on {} rank(s)), "
@@ -189,6 +194,7 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       extra[kStepKl] = terms.kl.template item<float>();
       extra[kStepTotal] = terms.total.template item<float>();
       sync.allreduce();
+      optimizer.set_lr(learning_rate(t, pos.global_step, schedule_steps));
       optimizer.step();
       auto& sums = state.epoch_sums;
       sums.bce += extra[kStepBce] / ranks, sums.spectral += extra[kStepSpectral] / ranks;

@@ -16,7 +16,17 @@ std::array<int, 4> blocks_for(const std::string& architecture) {
   throw std::invalid_argument("unknown architecture " + architecture);
 }
 
+void set_architecture(ModelOptions& m, const std::string& architecture) {
+  if (architecture == "plain_conv") {
+    m.family = Family::plain;
+    return;
+  }
+  m.family = Family::resnet;
+  m.blocks = blocks_for(architecture);
+}
+
 std::string ModelOptions::architecture() const {
+  if (family == Family::plain) return "plain_conv";
   for (const char* name : {"resnet12", "resnet18", "resnet34"})
     if (blocks_for(name) == blocks) return name;
   return fmt::format("custom[{},{},{},{}]", blocks[0], blocks[1], blocks[2], blocks[3]);
@@ -27,7 +37,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   VaeConfig c;
   c.keys = {vae.ref("ve_size"), vae.ref("batch_size"), vae.ref("device"), vae.ref("norm"), vae.ref("output_dir")};
   auto& m = c.model;
-  m.blocks = blocks_for(vae.string("architecture", "resnet18", {"resnet12", "resnet18", "resnet34"}));
+  set_architecture(m, vae.string("architecture", "resnet18", {"resnet12", "resnet18", "resnet34", "plain_conv"}));
   m.width = static_cast<int>(vae.integer("width", 64, Range::between(1, 4096)));
   m.latent = static_cast<int>(vae.integer("latent", 256, Range::between(1, 1 << 20)));
   m.hidden = static_cast<int>(vae.integer("hidden", 8192, Range::between(1, 1 << 24)));
@@ -50,6 +60,11 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   t.lr = vae.number("lr", 1e-5, Range::positive());
   t.weight_decay = vae.number("weight_decay", 1e-5, Range::non_negative());
   t.amsgrad = vae.boolean("amsgrad", false);
+  t.decoupled_weight_decay = vae.string("optimizer", "adam", {"adam", "adamw"}) == "adamw";
+  t.lr_schedule = vae.string("lr_schedule", "constant", {"constant", "cosine"}) == "cosine" ? LrSchedule::cosine
+                                                                                         : LrSchedule::constant;
+  t.warmup_steps = vae.integer("warmup_steps", 0, Range::non_negative());
+  t.final_lr_ratio = vae.number("final_lr_ratio", 0.0, Range::between(0, 1));
   t.shared_memory_allreduce = vae.string("allreduce", "shared_memory", {"shared_memory", "mpi"}) == "shared_memory";
   t.batch_size = static_cast<int>(vae.integer("batch_size", 8, Range::between(1, 1 << 20)));
   t.epochs = static_cast<int>(vae.integer("epochs", 1, Range::between(1, 1 << 20)));
@@ -94,11 +109,13 @@ const char* noise_name(Noise n) {
 }
 
 std::string describe_model_options(const ModelOptions& m) {
+  // The family is written only when it is not the resnet, so that the resnets' text (and
+  // the checkpoints written before the family existed) stays as it was.
   return fmt::format("blocks={},{},{},{} width={} latent={} hidden={} ve_size={} channels={} norm={} "
-                     "norm_groups={} noise={}",
+                     "norm_groups={} noise={}{}",
                      m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3], m.width, m.latent, m.hidden,
                      m.ve_size, m.channels, m.norm == Norm::batch ? "batch" : "group", m.norm_groups,
-                     noise_name(m.noise));
+                     noise_name(m.noise), m.family == Family::plain ? " family=plain" : "");
 }
 
 ModelOptions parse_model_options(const std::string& text) {
@@ -122,7 +139,11 @@ ModelOptions parse_model_options(const std::string& text) {
     else if (key == "norm") m.norm = value == "batch" ? Norm::batch : Norm::group;
     else if (key == "norm_groups") m.norm_groups = std::stoi(value);
     else if (key == "noise") m.noise = noise_from_name(value);
-    else throw std::invalid_argument("unknown model description key " + key);
+    else if (key == "family") {
+      if (value != "plain") throw std::invalid_argument("unknown model family " + value);
+      m.family = Family::plain;
+      --seen;  // optional
+    } else throw std::invalid_argument("unknown model description key " + key);
   }
   if (seen != 9) throw std::invalid_argument("incomplete model description: " + text);
   return m;

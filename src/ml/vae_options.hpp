@@ -27,6 +27,13 @@ const char* noise_name(Noise n);
 // BCE(x_hat predicted, x target) is the correct form; the paper's code calls
 // BCEWithLogits(x, x_hat) (data as logits, reconstruction as target): kept by name only.
 enum class BceForm { input_as_target, paper_reversed };
+// The network family. `resnet` is the paper's ResNet VAE (resnet12/18/34, unchanged).
+// `plain` ("plain_conv") is a small convolutional VAE without residual blocks,
+// normalisation or tanh hidden layer: three stride-2 convolutions (w, 2w, 2w channels) to
+// (D/8)^3 voxels, one linear layer each to mu and ln sigma^2 and back, three transposed
+// convolutions and a 3x3x3 convolution to the input channels. It fits the voxel-to-voxel
+// map that the resnet at CPU sizes leaves on the input-blind plateau (bench/ml/README.md).
+enum class Family { resnet, plain };
 
 struct ModelOptions {
   std::array<int, 4> blocks{2, 2, 2, 2};  // resnet18
@@ -38,9 +45,10 @@ struct ModelOptions {
   Norm norm = Norm::group;
   int norm_groups = 8;  // upper bound on GroupNorm groups per layer
   Noise noise = Noise::per_sample;
+  Family family = Family::resnet;  // plain: `blocks`, `hidden` and `norm` are not used
 
-  int bottleneck() const { return ve_size / 16; }
-  std::string architecture() const;  // "resnet18", or "custom[a,b,c,d]"
+  int bottleneck() const { return ve_size / (family == Family::plain ? 8 : 16); }
+  std::string architecture() const;  // "resnet18", "plain_conv", or "custom[a,b,c,d]"
 };
 
 struct LossOptions {
@@ -49,10 +57,18 @@ struct LossOptions {
   BceForm bce = BceForm::input_as_target;
 };
 
+// Learning rate over the run: constant, or a linear warm-up from 0 over warmup_steps
+// followed by a half cosine down to final_lr_ratio * lr at the last step.
+enum class LrSchedule { constant, cosine };
+
 struct TrainOptions {
-  double lr = 1e-5;
+  double lr = 1e-5;  // the peak rate under a schedule
   double weight_decay = 1e-5;
   bool amsgrad = false;
+  bool decoupled_weight_decay = false;  // optimizer = "adamw": decay the weights, not the gradient
+  LrSchedule lr_schedule = LrSchedule::constant;
+  std::int64_t warmup_steps = 0;
+  double final_lr_ratio = 0.0;
   bool shared_memory_allreduce = true;  // false: plain MPI_Allreduce of the gradients
   int batch_size = 8;          // global batch: split evenly over the trainer ranks
   int epochs = 1;
@@ -91,6 +107,8 @@ struct VaeConfig {
 
 // Blocks per stage for "resnet12", "resnet18", "resnet34".
 std::array<int, 4> blocks_for(const std::string& architecture);
+// Family and blocks for any architecture name (the resnets and "plain_conv").
+void set_architecture(ModelOptions& m, const std::string& architecture);
 
 // Reads [vae] (and [vae.data]); validates every key with the file position in messages.
 // `seed` and `threads` are the run's defaults. Does not call finish() on `vae`.

@@ -104,25 +104,22 @@ TEST(DataParallelTraining, TwoRanksWithHalfBatchesMatchOneRankWithTheWholeBatch)
   world.barrier();
 }
 
-TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
-  core::Comm world(MPI_COMM_WORLD);
-  // 32^3 so that BatchNorm has batch statistics with one sample per rank on 4 ranks.
-  auto data = make_synthetic_source(8, 0, 10, 32, 5);
-  const fs::path straight = scratch(world, "ml_resume_straight"), broken = scratch(world, "ml_resume_broken");
+// Trains `cfg` straight through and, in another folder, stopped after 3 of its 4 steps
+// and resumed: parameters and metrics must be bit-identical.
+void expect_exact_resume(const core::Comm& world, VaeConfig cfg, const VeSource& data, const std::string& name) {
+  const fs::path straight = scratch(world, name + "_straight"), broken = scratch(world, name + "_broken");
   fresh(world, straight);
   fresh(world, broken);
-  auto cfg = tiny_config(straight);
-  cfg.model.ve_size = 32;
-  cfg.model.norm = Norm::batch;  // running statistics must survive the checkpoint too
-  train_vae(world, cfg, *data, TrainStart::resume);
+  cfg.output_dir = straight;
+  train_vae(world, cfg, data, TrainStart::resume);
   auto cfg_broken = cfg;
   cfg_broken.output_dir = broken;
   cfg_broken.train.max_steps = 3;  // stops in the middle of epoch 2
-  const auto first = train_vae(world, cfg_broken, *data, TrainStart::resume);
+  const auto first = train_vae(world, cfg_broken, data, TrainStart::resume);
   EXPECT_EQ(first.steps, 3);
   EXPECT_EQ(first.epochs_completed, 1);
   cfg_broken.train.max_steps = 0;
-  const auto second = train_vae(world, cfg_broken, *data, TrainStart::resume);
+  const auto second = train_vae(world, cfg_broken, data, TrainStart::resume);
   EXPECT_EQ(second.steps, 4);
   EXPECT_EQ(second.steps_this_run, 1);
   if (world.rank() == 0) {
@@ -133,6 +130,26 @@ TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
     EXPECT_FALSE(fs::exists(broken / "checkpoint.pt.tmp"));
   }
   world.barrier();
+}
+
+TEST(DataParallelTraining, ResumedRunContinuesTheUninterruptedTrajectory) {
+  core::Comm world(MPI_COMM_WORLD);
+  // 32^3 so that BatchNorm has batch statistics with one sample per rank on 4 ranks.
+  auto data = make_synthetic_source(8, 0, 10, 32, 5);
+  auto cfg = tiny_config("");
+  cfg.model.ve_size = 32;
+  cfg.model.norm = Norm::batch;  // running statistics must survive the checkpoint too
+  expect_exact_resume(world, cfg, *data, "ml_resume");
+}
+
+TEST(DataParallelTraining, ResumeIsExactWithTheScheduleAdamWAndThePlainNetwork) {
+  core::Comm world(MPI_COMM_WORLD);
+  auto data = make_synthetic_source(8, 0, 10, 16, 5);
+  auto cfg = tiny_config("");
+  set_architecture(cfg.model, "plain_conv");
+  cfg.train.lr_schedule = LrSchedule::cosine, cfg.train.warmup_steps = 2, cfg.train.final_lr_ratio = 0.1;
+  cfg.train.decoupled_weight_decay = true;
+  expect_exact_resume(world, cfg, *data, "ml_resume_plain");
 }
 
 TEST(DataParallelTraining, BatchNormWithOneSamplePerRankAtSize16IsAConfigError) {

@@ -15,18 +15,20 @@ VaeOutput output_from_logits(const torch::Tensor& logits, int n, int latent) {
 }
 
 TEST(VaeLoss, SpectralTermObeysParseval) {
-  // sum_k |FFT(d)_k|^2 = D^3 sum_v d_v^2 for the unnormalised 3D FFT of each channel, so
-  // the spectral term is D^3 times the mean squared difference.
+  // sum_k |FFT(d)_k|^2 = D^3 sum_v d_v^2 for the unnormalised 3D FFT of each channel; the
+  // term divides by D^3 * N (the study's normalisation), so it is the sum of squared
+  // differences per VE: C * D^3 times the mean squared difference.
   torch::manual_seed(5);
   auto x = torch::rand({2, 3, 8, 8, 8}, torch::kFloat64), y = torch::rand({2, 3, 8, 8, 8}, torch::kFloat64);
-  EXPECT_NEAR(spectral_loss(y, x).item<double>(), 512.0 * (x - y).square().mean().item<double>(), 1e-9);
+  EXPECT_NEAR(spectral_loss(y, x).item<double>(), 3 * 512.0 * (x - y).square().mean().item<double>(), 1e-9);
   EXPECT_EQ(spectral_loss(x, x).item<double>(), 0.0);
 }
 
 TEST(VaeLoss, SpectralTermOfAUniformShiftIsItsDcComponent) {
-  // x_hat = x + c: only the zero frequency differs, by c * D^3 per channel.
+  // x_hat = x + c: only the zero frequency differs, by c * D^3 per channel; three
+  // channels, divided by D^3 voxels per channel times one VE.
   auto x = torch::rand({1, 3, 4, 4, 4}, torch::kFloat64);
-  const double c = 0.1, expected = 3 * std::pow(c * 64, 2) / (3 * 64);
+  const double c = 0.1, expected = 3 * std::pow(c * 64, 2) / 64;
   EXPECT_NEAR(spectral_loss(x + c, x).item<double>(), expected, 1e-10);
 }
 

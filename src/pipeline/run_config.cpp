@@ -39,12 +39,9 @@ void Stage::dry_run(const core::Comm&, const RunContext&) {
 int run_config(const std::filesystem::path& config, const core::Comm& world, const RunOptions& options) {
   const auto cfg = core::load_config(config, world);
   const auto root = cfg.root();
-  const auto run = root.section("run");
+  const auto run = root.section("run");  // a job names its stages: [run] is required here
 
-  RunContext ctx;
-  ctx.output_dir = run.string("output_dir", "results/" + config.stem().string());
-  ctx.seed = static_cast<std::uint64_t>(run.integer("seed", 0, core::Range::non_negative()));
-  ctx.threads = static_cast<int>(run.integer("threads", 1, core::Range::positive()));
+  RunContext ctx = read_run_context(root, config);
   ctx.world_size = world.size();
   ctx.options = options;
   const auto names = run.strings("stages");

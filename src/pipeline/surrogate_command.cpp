@@ -130,8 +130,19 @@ void add_surrogate_commands(CommandRegistry& reg) {
   });
   auto* cmp = sur->add_subcommand("compare", "Train the same network on baseline inputs and the fingerprint; one table");
   cmp->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
-  reg.add(cmp, [config](const core::Comm& w) {
-    run_surrogate_compare(load_surrogate_setup(*config, w), w);
+  auto sizes = std::make_shared<std::string>();
+  cmp->add_option("--learning-curve", *sizes,
+                  "Also train every input on this many training VEs: \"250,500,1000,all\" (learning_curve.csv)");
+  reg.add(cmp, [config, sizes](const core::Comm& w) {
+    auto setup = load_surrogate_setup(*config, w);
+    if (!sizes->empty()) {
+      std::string why;
+      setup.learning_curve = parse_training_sizes(*sizes, &why);
+      if (!why.empty())
+        throw core::CollectiveError(fmt::format("surrogate compare: error: --learning-curve: {}", why),
+                                    core::ExitCode::usage);
+    }
+    run_surrogate_compare(setup, w);
     return 0;
   });
   auto a = std::make_shared<PredictArgs>();

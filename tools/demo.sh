@@ -12,10 +12,4 @@ tools/build.sh mspipe
 if [ "$(id -u)" -eq 0 ]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
-mspipe=(mpirun --oversubscribe --bind-to none -n 3 build/release/drivers/mspipe)
-start=$(date +%s)
-"${mspipe[@]}" inputs/demo.toml
-# The comparison trains 5 inputs at 3 sizes: its table and learning curve, not a line each.
-echo "== surrogate compare (baselines, learning curve) =="
-"${mspipe[@]}" --log-level warn surrogate compare inputs/demo.toml --learning-curve 8,16,all
-tools/demo_summary.sh results/demo "$start"
+tools/demo_run.sh build/release/drivers/mspipe

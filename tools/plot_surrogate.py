@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 Z90 = 1.6448536269514722
@@ -152,6 +153,7 @@ def plot_learning_curve(folder, out):
     for ax in axes:
         ax.set_xlabel("training VEs")
         ax.grid(True, which="both", lw=0.3)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())  # 100, not 10^2
     axes[0].legend(fontsize=8)
     fig.suptitle("learning curves: the same network and test VEs, nested training sets")
     fig.tight_layout()

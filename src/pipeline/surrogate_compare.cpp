@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <unordered_map>
 
 #include "core/atomic_file.hpp"
 #include "core/comm.hpp"
@@ -19,6 +18,7 @@
 #include "ml/surrogate_control.hpp"
 #include "ml/vae_encode.hpp"
 #include "pipeline/surrogate_baselines.hpp"
+#include "pipeline/surrogate_predict_ves.hpp"
 #include "pipeline/surrogate_report.hpp"
 #include "pipeline/surrogate_stage.hpp"
 #include "pipeline/vae_setup.hpp"
@@ -41,16 +41,6 @@ struct Row {
   std::string note;  // why an input has no score
 };
 
-// A view of some VEs of a source it owns.
-struct OwningView : ml::VeSource {
-  std::unique_ptr<ml::VeSource> base, view;
-  std::int64_t size() const override { return view->size(); }
-  int edge() const override { return view->edge(); }
-  std::int64_t id(std::int64_t i) const override { return view->id(i); }
-  void load(std::int64_t i, std::span<float> out) const override { view->load(i, out); }
-  std::string describe() const override { return view->describe(); }
-};
-
 // The campaign's VEs: a VE-set file when [surrogate.compare] ve_set names one, else
 // regenerated from the campaign's identity (seed and generator parameters).
 std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const CampaignRows& c) {
@@ -58,28 +48,9 @@ std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const Campai
   const auto lo = *std::min_element(ids.begin(), ids.end()), hi = *std::max_element(ids.begin(), ids.end());
   std::vector<std::int64_t> index;
   for (auto id : ids) index.push_back(id - lo);
-  if (!s.ve_set.empty()) {
-    auto all = make_ve_set_source(s.ve_set, 0);
-    std::unordered_map<std::int64_t, std::int64_t> row_of;
-    for (std::int64_t k = 0; k < all->size(); ++k) row_of[all->id(k)] = k;
-    std::vector<std::int64_t> pos;
-    for (auto id : ids) {
-      const auto it = row_of.find(id);
-      if (it == row_of.end())
-        throw core::InputError(core::format_error(s.ve_set.string(), fmt::format("has no VE {} of the campaign", id)));
-      pos.push_back(it->second);
-    }
-    auto o = std::make_unique<OwningView>();
-    o->view = subset(*all, pos);
-    o->base = std::move(all);
-    return o;
-  }
+  if (!s.ve_set.empty()) return ve_set_by_id(s.ve_set, ids);
   const auto params = generator_of(c.identity, s.campaign.string());
-
-  auto o = std::make_unique<OwningView>();
-  o->base = make_generated_source(params, c.identity.seed, lo, hi - lo + 1);
-  o->view = subset(*o->base, index);
-  return o;
+  return owning_subset(make_generated_source(params, c.identity.seed, lo, hi - lo + 1), std::move(index));
 }
 
 Row train_row(const std::string& name, const ml::SurrogateRows& rows, const SurrogateSetup& s,
@@ -163,6 +134,7 @@ std::string learning_curve_csv(const std::vector<Row>& rows) {
 
 // One input of the comparison, made once and trained at every training-set size.
 struct Input {
+  explicit Input(std::string n, ml::SurrogateRows r = {}) : name(std::move(n)), rows(std::move(r)) {}
   std::string name;
   ml::SurrogateRows rows;  // unused for null
   double feature_s = 0;
@@ -189,7 +161,7 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
   core::prepare_outputs(world, {{dir, "surrogate.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
 
   std::vector<Input> inputs;
-  if (wants(s, "null")) inputs.push_back({"null"});
+  if (wants(s, "null")) inputs.emplace_back("null");
   if (wants(s, "control")) {
     Input in{"control"};
     if (s.vae_checkpoint.empty()) {
@@ -225,7 +197,7 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
       if (b.note.empty()) in.rows = with_inputs(c, std::move(b.x), b.length), in.feature_s = since(t0);
       inputs.push_back(std::move(in));
     }
-    if (wants(s, "fingerprint")) inputs.push_back({"fingerprint", c.rows});
+    if (wants(s, "fingerprint")) inputs.emplace_back("fingerprint", c.rows);
 
     std::vector<Row> rows;
     for (const auto& in : inputs) rows.push_back(score(in, c, s));

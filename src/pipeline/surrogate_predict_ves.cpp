@@ -5,6 +5,8 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 #include "core/comm.hpp"
 #include "core/config.hpp"
@@ -17,6 +19,7 @@
 #include "ml/vae_encode.hpp"
 #include "ml/ve_encoder.hpp"
 #include "pipeline/stage.hpp"
+#include "pipeline/vae_setup.hpp"
 #include "pipeline/ve_sources.hpp"
 
 namespace mspipe::pipeline {
@@ -45,7 +48,18 @@ class FiniteVes final : public ml::VeSource {
   std::string origin_;
 };
 
+// A view of some VEs of a source it owns.
+struct OwningView final : ml::VeSource {
+  std::unique_ptr<ml::VeSource> base, view;
+  std::int64_t size() const override { return view->size(); }
+  int edge() const override { return view->edge(); }
+  std::int64_t id(std::int64_t i) const override { return view->id(i); }
+  void load(std::int64_t i, std::span<float> out) const override { view->load(i, out); }
+  std::string describe() const override { return view->describe(); }
+};
+
 struct GeneratedVes {
+  std::filesystem::path ve_set;  // the campaign's VE-set file, or generated from:
   microstructure::GeneratorParams params;
   std::uint64_t seed = 0;
   std::int64_t first_id = 0, count = 0;
@@ -58,11 +72,11 @@ GeneratedVes generated_ves(const VeInput& in, const core::Comm& world) {
   const auto cfg = core::load_config(in.config, world);
   const auto root = cfg.root();
   GeneratedVes g;
-  g.seed = read_run_context(root, in.config).seed;
+  const auto run = read_run_context(root, in.config);
+  g.seed = run.seed;
   if (auto c = root.optional_section("campaign")) {
-    if (!c->has("generate"))
-      c->fail("ve_set", "the campaign's VEs come from a VE-set file: give it with --ves");
-    g.params = microstructure::parse_generator_params(c->section("generate"));
+    if (c->has("ve_set")) g.ve_set = run.output_dir / c->string("ve_set");
+    else g.params = microstructure::parse_generator_params(c->section("generate"));
     g.first_id = c->integer("first_id", 0, core::Range::non_negative());
     g.count = c->integer("count", std::nullopt, core::Range::at_least(1));
     g.material = cp::read_material_choice(*c).name;
@@ -87,11 +101,36 @@ std::unique_ptr<ml::VeSource> make_source(const VeInput& in, const core::Comm& w
     return std::make_unique<FiniteVes>(make_ve_set_source(in.ves, in.count), in.ves.string());
   }
   const auto g = generated_ves(in, world);
+  if (!g.ve_set.empty()) {
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(g.count));
+    for (std::int64_t k = 0; k < g.count; ++k) ids[static_cast<std::size_t>(k)] = g.first_id + k;
+    return std::make_unique<FiniteVes>(ve_set_by_id(g.ve_set, ids), g.ve_set.string());
+  }
   return std::make_unique<FiniteVes>(make_generated_source(g.params, g.seed, g.first_id, g.count),
                                      in.config.string());
 }
 
 }  // namespace
+
+std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file, std::span<const std::int64_t> ids) {
+  auto all = make_ve_set_source(file, 0);
+  std::unordered_map<std::int64_t, std::int64_t> row_of;
+  for (std::int64_t k = 0; k < all->size(); ++k) row_of[all->id(k)] = k;
+  std::vector<std::int64_t> rows;
+  for (const auto id : ids) {
+    const auto it = row_of.find(id);
+    if (it == row_of.end()) throw core::InputError(core::format_error(file.string(), fmt::format("has no VE {}", id)));
+    rows.push_back(it->second);
+  }
+  return owning_subset(std::move(all), std::move(rows));
+}
+
+std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base, std::vector<std::int64_t> rows) {
+  auto o = std::make_unique<OwningView>();
+  o->view = subset(*base, std::move(rows));
+  o->base = std::move(base);
+  return o;
+}
 
 VeInputPlan plan_ve_input(const VeInput& in, const core::Comm& world) {
   VeInputPlan p;

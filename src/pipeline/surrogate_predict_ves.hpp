@@ -2,10 +2,16 @@
 // Fingerprints straight from VEs for `surrogate predict`: a VE-set file's VEs, or VEs
 // generated from a configuration ([campaign.generate] with campaign.first_id/count, else
 // [generate] with ids 0 .. generate.count - 1, both keyed by run.seed, as the campaign and
-// the generate stage make them), through a VAE checkpoint's encoder.
+// the generate stage make them; a campaign's campaign.ve_set file for ids first_id ..
+// first_id + count - 1), through a VAE checkpoint's encoder.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
+#include <vector>
+
+#include "ml/ve_source.hpp"
 
 #include "pipeline/surrogate_predict.hpp"
 
@@ -14,6 +20,13 @@ class Comm;
 }
 
 namespace mspipe::pipeline {
+
+// Rows `rows` of `base`, which the result owns.
+std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base, std::vector<std::int64_t> rows);
+
+// The VEs of a VE-set file with these ids, in this order (the campaign's VEs when it takes
+// them from a file). Throws core::InputError naming the file for an id it does not hold.
+std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file, std::span<const std::int64_t> ids);
 
 struct VeInput {
   std::filesystem::path ves;     // a VE-set file, or

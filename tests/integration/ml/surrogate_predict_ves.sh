@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # surrogate_predict_ves.sh MSPIPE SYNTHETIC_CAMPAIGN DATA_DIR SCRATCH
 # `surrogate predict` from VEs, checked against what it must equal: the curves of a VE-set
-# file encoded on 2 ranks, of the same file's fingerprints (`vae encode`) and of the same
-# VEs regenerated from the configuration (1 rank) agree; and bad inputs (a checkpoint
-# whose fingerprint length the model does not take, a copper campaign for an Mg model, a
-# NaN Euler angle, no --vae) exit with the documented code and write nothing.
+# file encoded on 2 ranks, of the same file's fingerprints (`vae encode`), of the same
+# VEs regenerated from the configuration (1 rank) and of a campaign configuration's VE set
+# agree; and bad inputs (a checkpoint whose fingerprint length the model does not take, a
+# copper campaign for an Mg model, another load case, a NaN Euler angle, no --vae) exit
+# with the documented code and write nothing.
 set -euo pipefail
 mspipe=$1 synthetic=$2 data=$3 scratch=$4
 rm -rf -- "$scratch" && mkdir -p -- "$scratch" && cd -- "$scratch"
@@ -34,6 +35,12 @@ expect 0 "12 curves of 21 points \(MPa\) -> a.h5, a.csv" "" -- \
 expect 0 "12 curves" "" -- "${mpi[@]}" 1 "$mspipe" surrogate predict --model "$m8" --input $run/fingerprints.h5 --csv b.csv
 expect 0 "5 curves" "" -- "${mpi[@]}" 1 "$mspipe" surrogate predict --model "$m8" --generate "$cfg" --vae "$ckpt" \
   --first-id 3 --count 5 --csv c.csv
+# A campaign's VE-set file through its configuration: another load case is refused before
+# encoding; told the model's load case, its VEs 2..5 give the curves of the file.
+expect 4 "predict_ves_campaign.toml: error: does not fit the model .*load case 'uniaxial_z rate 1e-3/s to 0.01 in 20 increments', the data is 'dot_F_zz 0.001 for 10 s in 20 increments'" d.csv -- \
+  "${mpi[@]}" 2 "$mspipe" surrogate predict --model "$m8" --generate "$data/predict_ves_campaign.toml" --vae "$ckpt" --csv d.csv
+expect 0 "4 curves" "" -- "${mpi[@]}" 2 "$mspipe" surrogate predict --model "$m8" --generate "$data/predict_ves_campaign.toml" \
+  --vae "$ckpt" --load-case "uniaxial_z rate 1e-3/s to 0.01 in 20 increments" --csv d.csv
 /usr/bin/python3 - <<'PY'
 import csv, math, sys
 import h5py
@@ -41,10 +48,11 @@ def rows(f):
     with open(f) as h:
         r = list(csv.reader(h))
     return {int(x[0]): [float(v) for v in x[1:]] for x in r[1:]}
-a, b, c = rows("a.csv"), rows("b.csv"), rows("c.csv")
+a, b, c, d = rows("a.csv"), rows("b.csv"), rows("c.csv"), rows("d.csv")
 assert sorted(a) == list(range(12)), sorted(a)
 assert sorted(c) == list(range(3, 8)), sorted(c)
-for other, name in ((b, "fingerprint file"), (c, "regenerated VEs")):
+assert sorted(d) == list(range(2, 6)), sorted(d)
+for other, name in ((b, "fingerprint file"), (c, "regenerated VEs"), (d, "campaign's VE set")):
     for i, curve in other.items():
         d = max(abs(x - y) for x, y in zip(a[i], curve))
         if d > 1e-3:
@@ -57,7 +65,7 @@ with h5py.File("a.h5") as h:
     s = h["stress_mpa"][...]
     assert s.shape == (12, 21), s.shape
     assert max(abs(s[i][k] - a[int(v)][k]) for i, v in enumerate(h["ve_id"][...]) for k in range(21)) < 1e-6
-print("VE set, fingerprint file and regenerated VEs give the same curves")
+print("VE set, fingerprint file, regenerated VEs and the campaign's VE set give the same curves")
 PY
 
 expect 4 "error: does not fit the model .*fingerprints of 16 values, the data has 8" bad.csv -- \

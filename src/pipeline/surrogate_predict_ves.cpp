@@ -30,7 +30,8 @@ namespace {
 // fingerprint, and the file is what the message should name.
 class FiniteVes final : public ml::VeSource {
  public:
-  FiniteVes(std::unique_ptr<ml::VeSource> base, std::string origin) : base_(std::move(base)), origin_(std::move(origin)) {}
+  FiniteVes(std::unique_ptr<ml::VeSource> base, std::string origin)
+      : base_(std::move(base)), origin_(std::move(origin)) {}
   std::int64_t size() const override { return base_->size(); }
   int edge() const override { return base_->edge(); }
   std::int64_t id(std::int64_t i) const override { return base_->id(i); }
@@ -75,13 +76,16 @@ GeneratedVes generated_ves(const VeInput& in, const core::Comm& world) {
   const auto run = read_run_context(root, in.config);
   g.seed = run.seed;
   if (auto c = root.optional_section("campaign")) {
-    if (c->has("ve_set")) g.ve_set = run.output_dir / c->string("ve_set");
-    else g.params = microstructure::parse_generator_params(c->section("generate"));
+    if (c->has("ve_set"))
+      g.ve_set = run.output_dir / c->string("ve_set");
+    else
+      g.params = microstructure::parse_generator_params(c->section("generate"));
     g.first_id = c->integer("first_id", 0, core::Range::non_negative());
     g.count = c->integer("count", std::nullopt, core::Range::at_least(1));
     g.material = cp::read_material_choice(*c).name;
     // The campaign's default load case when [campaign.load] is absent (campaign_config).
-    const auto load = c->has("load") ? cp::read_load(c->section("load")) : cp::uniaxial_tension_z(1e-3, 10.0, 20);
+    const auto load =
+        c->has("load") ? cp::read_load(c->section("load")) : cp::uniaxial_tension_z(1e-3, 10.0, 20);
     g.load_case = cp::describe(load);
   } else {
     g.params = microstructure::parse_generator_params(root.section("generate"));
@@ -97,7 +101,8 @@ std::unique_ptr<ml::VeSource> make_source(const VeInput& in, const core::Comm& w
     const io::VeSetReader reader(in.ves);
     if (in.count > reader.count())
       throw core::InputError(core::format_error(
-          in.ves.string(), fmt::format("holds {} VEs, --count asks for {}", reader.count(), in.count)));
+          in.ves.string(),
+          fmt::format("holds {} VEs, --count asks for {}", reader.count(), in.count)));
     return std::make_unique<FiniteVes>(make_ve_set_source(in.ves, in.count), in.ves.string());
   }
   const auto g = generated_ves(in, world);
@@ -112,20 +117,23 @@ std::unique_ptr<ml::VeSource> make_source(const VeInput& in, const core::Comm& w
 
 }  // namespace
 
-std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file, std::span<const std::int64_t> ids) {
+std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file,
+                                           std::span<const std::int64_t> ids) {
   auto all = make_ve_set_source(file, 0);
   std::unordered_map<std::int64_t, std::int64_t> row_of;
   for (std::int64_t k = 0; k < all->size(); ++k) row_of[all->id(k)] = k;
   std::vector<std::int64_t> rows;
   for (const auto id : ids) {
     const auto it = row_of.find(id);
-    if (it == row_of.end()) throw core::InputError(core::format_error(file.string(), fmt::format("has no VE {}", id)));
+    if (it == row_of.end())
+      throw core::InputError(core::format_error(file.string(), fmt::format("has no VE {}", id)));
     rows.push_back(it->second);
   }
   return owning_subset(std::move(all), std::move(rows));
 }
 
-std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base, std::vector<std::int64_t> rows) {
+std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base,
+                                            std::vector<std::int64_t> rows) {
   auto o = std::make_unique<OwningView>();
   o->view = subset(*base, std::move(rows));
   o->base = std::move(base);
@@ -143,11 +151,13 @@ VeInputPlan plan_ve_input(const VeInput& in, const core::Comm& world) {
   return p;
 }
 
-FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan, const core::Comm& world) {
+FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan,
+                                 const core::Comm& world) {
   std::unique_ptr<ml::VeSource> source;
   core::collective(world, [&] { source = make_source(in, world); });
   ml::EncodedBlock block;
-  const ml::InferenceOptions options{.checkpoint = in.vae, .batch = in.batch, .threads = in.threads};
+  const ml::InferenceOptions options{
+      .checkpoint = in.vae, .batch = in.batch, .threads = in.threads};
   // Encoding has no collective after the model is loaded: a VE that fails on one rank is
   // agreed on at the end.
   core::collective(world, [&] { block = ml::encode_set(world, options, *source); });

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "ml/ve_source.hpp"
-
 #include "pipeline/surrogate_predict.hpp"
 
 namespace mspipe::core {
@@ -22,11 +21,13 @@ class Comm;
 namespace mspipe::pipeline {
 
 // Rows `rows` of `base`, which the result owns.
-std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base, std::vector<std::int64_t> rows);
+std::unique_ptr<ml::VeSource> owning_subset(std::unique_ptr<ml::VeSource> base,
+                                            std::vector<std::int64_t> rows);
 
 // The VEs of a VE-set file with these ids, in this order (the campaign's VEs when it takes
 // them from a file). Throws core::InputError naming the file for an id it does not hold.
-std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file, std::span<const std::int64_t> ids);
+std::unique_ptr<ml::VeSource> ve_set_by_id(const std::filesystem::path& file,
+                                           std::span<const std::int64_t> ids);
 
 struct VeInput {
   std::filesystem::path ves;     // a VE-set file, or
@@ -50,6 +51,7 @@ VeInputPlan plan_ve_input(const VeInput& in, const core::Comm& world);
 // Collective: every rank encodes its block; rank 0 returns all rows in id order (the other
 // ranks an empty input). An InputError names the file for a VE whose Euler angles are not
 // finite, a VE size the checkpoint does not take, or a fingerprint that is not finite.
-FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan, const core::Comm& world);
+FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan,
+                                 const core::Comm& world);
 
 }  // namespace mspipe::pipeline

@@ -173,8 +173,8 @@ FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan,
         throw core::InputError(core::format_error(
             in.vae.string(), fmt::format("the fingerprint of VE {} is not a finite number",
                                          f.ve_id[i / static_cast<std::size_t>(f.length)])));
-    core::log::info("surrogate predict: {} VEs of {} encoded ({} values each)", f.ve_id.size(),
-                    source->describe(), f.length);
+    core::log::info("surrogate predict: {} fingerprints of {} values from {}", f.ve_id.size(),
+                    f.length, source->describe());
   });
   return f;
 }

@@ -12,6 +12,9 @@ Writes into DIR (default <folder>/plots):
   surrogate_parity.png      predicted vs simulated stress, every test VE and increment
   surrogate_baselines.png   `mspipe surrogate compare`'s table as bars (R² and MAE), when
                             <folder>/compare/compare.csv exists
+  surrogate_learning_curve.png  test error against training VEs, one line per input, when
+                            <folder>/compare/learning_curve.csv exists (`compare
+                            --learning-curve`)
 """
 import argparse
 import csv
@@ -21,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 Z90 = 1.6448536269514722
@@ -133,6 +137,31 @@ def plot_baselines(folder, out):
     return True
 
 
+def plot_learning_curve(folder, out):
+    path = os.path.join(folder, "compare", "learning_curve.csv")
+    if not os.path.exists(path):
+        return False
+    rows = read_csv(path)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    for k, name in enumerate(dict.fromkeys(r["input"] for r in rows)):
+        sel = [r for r in rows if r["input"] == name]
+        n = column(sel, "train_size", int)
+        axes[0].loglog(n, column(sel, "test_mse"), "o-", color=f"C{k}", label=name)
+        axes[1].semilogx(n, column(sel, "mae_mpa"), "o-", color=f"C{k}", label=name)
+    axes[0].set_ylabel("test MSE of min-max scaled σ_zz")
+    axes[1].set_ylabel("test MAE (MPa)")
+    for ax in axes:
+        ax.set_xlabel("training VEs")
+        ax.grid(True, which="both", lw=0.3)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())  # 100, not 10^2
+    axes[0].legend(fontsize=8)
+    fig.suptitle("learning curves: the same network and test VEs, nested training sets")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "surrogate_learning_curve.png"), dpi=150)
+    plt.close(fig)
+    return True
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", help="output folder of mspipe surrogate train")
@@ -141,12 +170,16 @@ def main():
     a = p.parse_args()
     out = a.out or os.path.join(a.folder, "plots")
     os.makedirs(out, exist_ok=True)
-    plot_loss(a.folder, out)
-    plot_curves(a.folder, out, a.seed)
-    plot_error(a.folder, out)
-    plot_parity(a.folder, out)
+    # A folder of `compare` alone has no trained model's files: only its charts are drawn.
+    if os.path.exists(os.path.join(a.folder, "loss.csv")):
+        plot_loss(a.folder, out)
+        plot_curves(a.folder, out, a.seed)
+        plot_error(a.folder, out)
+        plot_parity(a.folder, out)
     made = plot_baselines(a.folder, out)
-    print(f"plot_surrogate: figures in {out}" + ("" if made else " (no compare/compare.csv: no baseline chart)"))
+    curve = plot_learning_curve(a.folder, out)
+    print(f"plot_surrogate: figures in {out}" + ("" if made else " (no compare/compare.csv: no baseline chart)")
+          + ("" if curve or not made else " (no compare/learning_curve.csv: no learning curve)"))
 
 
 if __name__ == "__main__":

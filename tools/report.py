@@ -9,6 +9,8 @@ What it gathers (whatever exists):
   - the campaign: every campaign.h5 (records by status, median simulation time, stress
     at the last point over converged VEs);
   - the VAE: vae/metrics.csv as a loss plot (train and test total loss per epoch);
+  - the latent-space analysis: every folder with summary.json and explained_variance.csv
+    (`mspipe analyse`): its summary, and the clustering scores;
   - every other .png under the folder (analysis: PCA and clustering plots; VE slices ...).
 Images are embedded (base64), so the page is one file that opens anywhere:
     xdg-open results/<run>/report.html      (or any browser: file:///.../report.html)
@@ -18,6 +20,7 @@ import base64
 import csv
 import html
 import io
+import json
 import os
 import subprocess
 import sys
@@ -95,6 +98,13 @@ def vae_loss(path, rel):
     return f"<h3>VAE {html.escape(rel)}</h3>" + img(fig_bytes(fig), "VAE loss per epoch")
 
 
+def analysis_section(folder, rel):
+    with open(os.path.join(folder, "summary.json")) as f:
+        summary = json.load(f)
+    return (f"<h2>latent-space analysis ({html.escape(rel)})</h2>"
+            f"<pre>{html.escape(json.dumps(summary, indent=1))}</pre>")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run", help="run folder (run.output_dir)")
@@ -117,7 +127,12 @@ def main():
             cmp = os.path.join(root, "compare", "compare.csv")
             if os.path.exists(cmp):
                 sec.append(csv_table(cmp, "baselines: the same network on other inputs, same split"))
+            curve = os.path.join(root, "compare", "learning_curve.csv")
+            if os.path.exists(curve):
+                sec.append(csv_table(curve, "learning curve: test error by training-set size"))
             sections.append("".join(sec))
+        if "summary.json" in files and "explained_variance.csv" in files:
+            sections.append(analysis_section(root, rel))
         for name in files:
             path = os.path.join(root, name)
             if name == "campaign.h5":

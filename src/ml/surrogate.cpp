@@ -2,10 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "core/rng.hpp"
@@ -98,6 +100,19 @@ SurrogateRows select_rows(const SurrogateRows& rows, const std::vector<SplitRole
     out.y.insert(out.y.end(), rows.y.begin() + r * rows.points, rows.y.begin() + (r + 1) * rows.points);
   }
   return out;
+}
+
+SurrogateRows first_rows_by_id(const SurrogateRows& rows, std::int64_t n, std::uint64_t seed) {
+  if (n <= 0 || n >= rows.size()) return rows;
+  std::vector<std::pair<double, std::int64_t>> key;  // (u, id): ties (equal u) broken by id
+  for (const auto id : rows.ve_id)
+    key.emplace_back(core::Rng(seed, static_cast<std::uint64_t>(id), "surrogate_subset").uniform(), id);
+  auto sorted = key;
+  std::nth_element(sorted.begin(), sorted.begin() + (n - 1), sorted.end());
+  const auto last = sorted[static_cast<std::size_t>(n - 1)];
+  std::vector<SplitRole> roles;
+  for (const auto& k : key) roles.push_back(k <= last ? SplitRole::train : SplitRole::test);
+  return select_rows(rows, roles, SplitRole::train);
 }
 
 Surrogate::Surrogate() : impl_(std::make_unique<Impl>()) {}

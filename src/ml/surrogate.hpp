@@ -129,6 +129,12 @@ std::vector<SplitRole> split_by_id(std::span<const std::int64_t> ids, double tes
 // The rows of `rows` whose role is `role`, in order.
 SurrogateRows select_rows(const SurrogateRows& rows, const std::vector<SplitRole>& roles, SplitRole role);
 
+// `n` of the rows (all when n is 0 or at least rows.size()), chosen by a rule over ids:
+// the n smallest uniform numbers keyed by (seed, id), kept in row order. The choice for n
+// is among that for any larger n (nested training sets for learning curves) and does not
+// depend on row order.
+SurrogateRows first_rows_by_id(const SurrogateRows& rows, std::int64_t n, std::uint64_t seed);
+
 // Names and text form of the settings (stored in the model file, echoed in summaries).
 std::string describe_options(const SurrogateOptions& o);
 

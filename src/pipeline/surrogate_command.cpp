@@ -13,6 +13,7 @@
 #include "ml/surrogate.hpp"
 #include "pipeline/command.hpp"
 #include "pipeline/surrogate_predict.hpp"
+#include "pipeline/surrogate_predict_ves.hpp"
 #include "pipeline/surrogate_stage.hpp"
 
 namespace mspipe::pipeline {
@@ -22,6 +23,7 @@ namespace {
 struct PredictArgs {
   std::string model, input, csv, h5, material, load_case;
   std::int64_t batch = 65536;
+  VeInput ves;  // --ves or --generate, through --vae
 };
 
 io::SurrogatePredictions predict_all(const ml::Surrogate& model, const FingerprintInput& in, const PredictArgs& a) {
@@ -62,19 +64,45 @@ std::string predictions_csv(const io::SurrogatePredictions& p) {
   return csv;
 }
 
-int predict(const PredictArgs& a, const core::Comm& world) {
+// What the curves are made for, named in messages: the fingerprint file, or the VEs.
+std::string input_name(const PredictArgs& a) {
+  if (!a.input.empty()) return a.input;
+  return (a.ves.ves.empty() ? a.ves.config : a.ves.ves).string();
+}
+
+void check_fits(const ml::Surrogate& model, const PredictArgs& a, std::int64_t length, const std::string& material,
+                const std::string& load_case) {
+  ml::SurrogateMeta expected;
+  expected.inputs = length;
+  expected.material = !a.material.empty() ? a.material : material;
+  expected.load_case = !a.load_case.empty() ? a.load_case : load_case;
+  if (const auto why = model.incompatibility(expected); !why.empty())
+    throw core::InputError(core::format_error(input_name(a), fmt::format("does not fit the model {}: {}", a.model, why)));
+}
+
+int predict(PredictArgs a, const core::Comm& world) {
+  const int sources = int(!a.input.empty()) + int(!a.ves.ves.empty()) + int(!a.ves.config.empty());
+  if (sources != 1)
+    throw core::CollectiveError("surrogate predict: error: give exactly one of --input, --ves, --generate",
+                                core::ExitCode::usage);
+  if (a.input.empty() && a.ves.vae.empty())
+    throw core::CollectiveError("surrogate predict: error: --ves and --generate need --vae CHECKPOINT",
+                                core::ExitCode::usage);
   if (a.csv.empty() && a.h5.empty())
     throw core::CollectiveError("surrogate predict: error: give --csv FILE, --h5 FILE or both", core::ExitCode::usage);
-  // Every check comes before the first file is written: a bad input leaves nothing.
+  // Every check comes before the first file is written: a bad input leaves nothing. From
+  // VEs, the model is checked against the checkpoint's fingerprint length (and the
+  // configuration's material and load case) before any VE is encoded.
+  FingerprintInput in;
+  if (a.input.empty()) {
+    const auto plan = plan_ve_input(a.ves, world);
+    core::on_root(world, [&] { check_fits(ml::Surrogate::load(a.model), a, plan.latent, plan.material, plan.load_case); });
+    in = encode_ve_input(a.ves, plan, world);
+  }
   core::on_root(world, [&] {
     const auto model = ml::Surrogate::load(a.model);
-    const auto in = read_fingerprint_input(a.input);
-    ml::SurrogateMeta expected;
-    expected.inputs = in.length;
-    expected.material = !a.material.empty() ? a.material : in.material;
-    expected.load_case = !a.load_case.empty() ? a.load_case : in.load_case;
-    if (const auto why = model.incompatibility(expected); !why.empty())
-      throw core::InputError(core::format_error(a.input, fmt::format("does not fit the model {}: {}", a.model, why)));
+    if (!a.input.empty()) in = read_fingerprint_input(a.input);
+    check_fits(model, a, in.length, in.material, in.load_case);
     const auto out = predict_all(model, in, a);
     std::vector<core::OutputPath> outputs;
     if (!a.csv.empty()) outputs.push_back({a.csv, "--csv", "", core::OutputPath::Kind::file});
@@ -102,14 +130,35 @@ void add_surrogate_commands(CommandRegistry& reg) {
   });
   auto* cmp = sur->add_subcommand("compare", "Train the same network on baseline inputs and the fingerprint; one table");
   cmp->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
-  reg.add(cmp, [config](const core::Comm& w) {
-    run_surrogate_compare(load_surrogate_setup(*config, w), w);
+  auto sizes = std::make_shared<std::string>();
+  cmp->add_option("--learning-curve", *sizes,
+                  "Also train every input on this many training VEs: \"250,500,1000,all\" (learning_curve.csv)");
+  reg.add(cmp, [config, sizes](const core::Comm& w) {
+    auto setup = load_surrogate_setup(*config, w);
+    if (!sizes->empty()) {
+      std::string why;
+      setup.learning_curve = parse_training_sizes(*sizes, &why);
+      if (!why.empty())
+        throw core::CollectiveError(fmt::format("surrogate compare: error: --learning-curve: {}", why),
+                                    core::ExitCode::usage);
+    }
+    run_surrogate_compare(setup, w);
     return 0;
   });
   auto a = std::make_shared<PredictArgs>();
-  auto* pr = sur->add_subcommand("predict", "Curves (MPa) from fingerprints (.h5 fingerprint or campaign file, .csv)");
+  auto* pr = sur->add_subcommand("predict", "Curves (MPa) from fingerprints (.h5 fingerprint or campaign file, .csv) or VEs");
   pr->add_option("--model", a->model, "Surrogate model file (model.pt of surrogate train)")->required();
-  pr->add_option("--input", a->input, "Fingerprints: HDF5 (fingerprint or campaign file) or CSV (ve_id,f_0,...)")->required();
+  pr->add_option("--input", a->input, "Fingerprints: HDF5 (fingerprint or campaign file) or CSV (ve_id,f_0,...)");
+  pr->add_option("--ves", a->ves.ves, "Or VEs: a VE-set file, encoded by --vae");
+  pr->add_option("--generate", a->ves.config,
+                 "Or VEs generated from this configuration's [campaign.generate] or [generate], encoded by --vae");
+  pr->add_option("--vae", a->ves.vae, "VAE checkpoint whose encoder gives the fingerprints of --ves/--generate");
+  pr->add_option("--first-id", a->ves.first_id, "--generate: first VE id (default: campaign.first_id, or 0)")
+      ->check(CLI::NonNegativeNumber);
+  pr->add_option("--count", a->ves.count, "VEs to predict (default: all of --ves, the configuration's count)")
+      ->check(CLI::PositiveNumber);
+  pr->add_option("--encode-batch", a->ves.batch, "VEs per encoder pass on each rank")->check(CLI::PositiveNumber);
+  pr->add_option("--threads", a->ves.threads, "LibTorch threads per rank for encoding")->check(CLI::PositiveNumber);
   pr->add_option("--csv", a->csv, "Write the curves to this CSV file");
   pr->add_option("--h5", a->h5, "Write the curves to this HDF5 file");
   pr->add_option("--batch", a->batch, "Curves per forward pass")->check(CLI::PositiveNumber);

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <unordered_map>
 
 #include "core/atomic_file.hpp"
 #include "core/comm.hpp"
@@ -19,6 +18,7 @@
 #include "ml/surrogate_control.hpp"
 #include "ml/vae_encode.hpp"
 #include "pipeline/surrogate_baselines.hpp"
+#include "pipeline/surrogate_predict_ves.hpp"
 #include "pipeline/surrogate_report.hpp"
 #include "pipeline/surrogate_stage.hpp"
 #include "pipeline/vae_setup.hpp"
@@ -35,19 +35,10 @@ struct Row {
   Row(std::string in, std::int64_t values, std::string why = {}) : input(std::move(in)), length(values), note(std::move(why)) {}
   std::string input;
   std::int64_t length = 0;
+  std::int64_t train_rows = 0;  // training rows it was fitted on
   ml::CurveMetrics test;
   double feature_s = 0, train_s = 0;
   std::string note;  // why an input has no score
-};
-
-// A view of some VEs of a source it owns.
-struct OwningView : ml::VeSource {
-  std::unique_ptr<ml::VeSource> base, view;
-  std::int64_t size() const override { return view->size(); }
-  int edge() const override { return view->edge(); }
-  std::int64_t id(std::int64_t i) const override { return view->id(i); }
-  void load(std::int64_t i, std::span<float> out) const override { view->load(i, out); }
-  std::string describe() const override { return view->describe(); }
 };
 
 // The campaign's VEs: a VE-set file when [surrogate.compare] ve_set names one, else
@@ -57,28 +48,9 @@ std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const Campai
   const auto lo = *std::min_element(ids.begin(), ids.end()), hi = *std::max_element(ids.begin(), ids.end());
   std::vector<std::int64_t> index;
   for (auto id : ids) index.push_back(id - lo);
-  if (!s.ve_set.empty()) {
-    auto all = make_ve_set_source(s.ve_set, 0);
-    std::unordered_map<std::int64_t, std::int64_t> row_of;
-    for (std::int64_t k = 0; k < all->size(); ++k) row_of[all->id(k)] = k;
-    std::vector<std::int64_t> pos;
-    for (auto id : ids) {
-      const auto it = row_of.find(id);
-      if (it == row_of.end())
-        throw core::InputError(core::format_error(s.ve_set.string(), fmt::format("has no VE {} of the campaign", id)));
-      pos.push_back(it->second);
-    }
-    auto o = std::make_unique<OwningView>();
-    o->view = subset(*all, pos);
-    o->base = std::move(all);
-    return o;
-  }
+  if (!s.ve_set.empty()) return ve_set_by_id(s.ve_set, ids);
   const auto params = generator_of(c.identity, s.campaign.string());
-
-  auto o = std::make_unique<OwningView>();
-  o->base = make_generated_source(params, c.identity.seed, lo, hi - lo + 1);
-  o->view = subset(*o->base, index);
-  return o;
+  return owning_subset(make_generated_source(params, c.identity.seed, lo, hi - lo + 1), std::move(index));
 }
 
 Row train_row(const std::string& name, const ml::SurrogateRows& rows, const SurrogateSetup& s,
@@ -87,7 +59,10 @@ Row train_row(const std::string& name, const ml::SurrogateRows& rows, const Surr
   auto m = meta;
   m.input_kind = name;
   m.inputs = rows.inputs;
-  const auto t = train_surrogate(rows, s, m, "compare " + name);
+  const auto label = s.train_limit > 0 ? fmt::format("compare {} ({} training VEs)", name, s.train_limit)
+                                       : "compare " + name;
+  const auto t = train_surrogate(rows, s, m, label);
+  r.train_rows = t.train.size();
   r.test = t.test_metrics;
   r.train_s = t.log.seconds;
   r.feature_s = feature_s;
@@ -96,9 +71,11 @@ Row train_row(const std::string& name, const ml::SurrogateRows& rows, const Surr
 
 Row null_row(const CampaignRows& c, const SurrogateSetup& s) {
   const auto roles = ml::split_by_id(c.rows.ve_id, s.test_fraction, s.validation_fraction, s.split_seed);
-  const auto train = ml::select_rows(c.rows, roles, ml::SplitRole::train);
+  const auto train =
+      ml::first_rows_by_id(ml::select_rows(c.rows, roles, ml::SplitRole::train), s.train_limit, s.split_seed);
   const auto test = ml::select_rows(c.rows, roles, ml::SplitRole::test);
   Row r("null", 0);
+  r.train_rows = train.size();
   if (train.size() == 0 || test.size() == 0) {
     r.note = "empty split";
     return r;
@@ -145,6 +122,31 @@ std::string csv(const std::vector<Row>& rows) {
   return out;
 }
 
+std::string learning_curve_csv(const std::vector<Row>& rows) {
+  std::string out = "input,train_size,values,test_mse,mae_mpa,mae_std_mpa,r2,tail_error_mpa,train_s\n";
+  for (const auto& r : rows)
+    if (r.note.empty())
+      out += fmt::format("{},{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.4f}\n", r.input, r.train_rows, r.length,
+                         r.test.normalised_mse, r.test.mae_mpa, r.test.mae_std_mpa, r.test.r2, r.test.tail_error_mpa,
+                         r.train_s);
+  return out;
+}
+
+// One input of the comparison, made once and trained at every training-set size.
+struct Input {
+  explicit Input(std::string n, ml::SurrogateRows r = {}) : name(std::move(n)), rows(std::move(r)) {}
+  std::string name;
+  ml::SurrogateRows rows;  // unused for null
+  double feature_s = 0;
+  std::string note;  // why it has no score
+};
+
+Row score(const Input& in, const CampaignRows& c, const SurrogateSetup& s) {
+  if (!in.note.empty()) return Row(in.name, 0, in.note);
+  if (in.name == "null") return null_row(c, s);
+  return train_row(in.name, in.rows, s, c.meta, in.feature_s);
+}
+
 bool wants(const SurrogateSetup& s, const char* name) {
   return std::find(s.compare_inputs.begin(), s.compare_inputs.end(), name) != s.compare_inputs.end();
 }
@@ -158,12 +160,12 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
   const auto dir = s.output_dir / "compare";
   core::prepare_outputs(world, {{dir, "surrogate.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
 
-  std::vector<Row> rows;
-  if (wants(s, "null")) core::on_root(world, [&] { rows.push_back(null_row(c, s)); });
+  std::vector<Input> inputs;
+  if (wants(s, "null")) inputs.emplace_back("null");
   if (wants(s, "control")) {
-    Row r("control", 0);
+    Input in{"control"};
     if (s.vae_checkpoint.empty()) {
-      r.note = "needs surrogate.compare.vae_checkpoint";
+      in.note = "needs surrogate.compare.vae_checkpoint";
     } else {
       const auto t0 = Clock::now();
       const auto untrained = dir / "untrained_encoder.pt";
@@ -179,25 +181,57 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
       auto all = world.gatherv(std::span<const float>(block.mu), 0);
       core::on_root(world, [&] {
         std::filesystem::remove(untrained);
-        rows.push_back(train_row("control", with_inputs(c, std::move(all), block.latent), s, c.meta, since(t0)));
+        in.rows = with_inputs(c, std::move(all), block.latent);
+        in.feature_s = since(t0);
       });
     }
-    if (!r.note.empty()) core::on_root(world, [&] { rows.push_back(r); });
+    inputs.push_back(std::move(in));
   }
   core::on_root(world, [&] {
     for (const char* name : {"physics", "two_point"}) {
       if (!wants(s, name)) continue;
       const auto t0 = Clock::now();
       auto b = baseline_inputs(name, c, s);
-      if (!b.note.empty()) rows.push_back(Row(name, 0, b.note));
-      else rows.push_back(train_row(name, with_inputs(c, std::move(b.x), b.length), s, c.meta, since(t0)));
+      Input in{name};
+      in.note = b.note;
+      if (b.note.empty()) in.rows = with_inputs(c, std::move(b.x), b.length), in.feature_s = since(t0);
+      inputs.push_back(std::move(in));
     }
-    if (wants(s, "fingerprint")) rows.push_back(train_row("fingerprint", c.rows, s, c.meta, 0));
+    if (wants(s, "fingerprint")) inputs.emplace_back("fingerprint", c.rows);
+
+    std::vector<Row> rows;
+    for (const auto& in : inputs) rows.push_back(score(in, c, s));
     const auto text = table(rows);
     core::write_file_atomically(dir / "compare.csv", csv(rows));
     core::write_file_atomically(dir / "compare.md", text);
     fmt::print("surrogate compare on {} ({} converged VEs, same split for every input):\n{}", s.campaign.string(),
                c.rows.size(), text);
+    if (s.learning_curve.empty()) return;
+    // The learning curve: every input at each training-set size, the same validation
+    // and test rows; "all" is the table above.
+    std::vector<Row> curve;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      if (!rows[k].note.empty()) continue;
+      for (const auto n : s.learning_curve) {
+        if (n != 0 && n >= rows[k].train_rows) {
+          core::log::warn("surrogate compare: {} training VEs asked for, there are {}: that point is all of them", n,
+                          rows[k].train_rows);
+          continue;
+        }
+        auto at = s;
+        at.train_limit = n;
+        curve.push_back(n == 0 ? rows[k] : score(inputs[k], c, at));
+      }
+      if (curve.empty() || curve.back().input != rows[k].input || curve.back().train_rows != rows[k].train_rows)
+        curve.push_back(rows[k]);
+    }
+    core::write_file_atomically(dir / "learning_curve.csv", learning_curve_csv(curve));
+    fmt::print("learning curve, test normalised MSE by training VEs -> {}\n", (dir / "learning_curve.csv").string());
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+      if (i == 0 || curve[i].input != curve[i - 1].input) fmt::print("  {:<12}", curve[i].input);
+      fmt::print(" {}: {:.3e}{}", curve[i].train_rows, curve[i].test.normalised_mse,
+                 i + 1 == curve.size() || curve[i + 1].input != curve[i].input ? "\n" : ",");
+    }
   });
 }
 

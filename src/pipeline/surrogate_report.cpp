@@ -14,7 +14,10 @@ TrainedSurrogate train_surrogate(const ml::SurrogateRows& rows, const SurrogateS
                                  const ml::SurrogateMeta& meta, const std::string& label) {
   TrainedSurrogate t;
   const auto roles = ml::split_by_id(rows.ve_id, setup.test_fraction, setup.validation_fraction, setup.split_seed);
-  t.train = ml::select_rows(rows, roles, ml::SplitRole::train);
+  // A learning curve's smaller training sets: nested subsets of the same training rows,
+  // with the same validation and test rows.
+  t.train = ml::first_rows_by_id(ml::select_rows(rows, roles, ml::SplitRole::train), setup.train_limit,
+                                 setup.split_seed);
   t.validation = ml::select_rows(rows, roles, ml::SplitRole::validation);
   t.test = ml::select_rows(rows, roles, ml::SplitRole::test);
   if (t.train.size() < 2 || t.test.size() < 1)
@@ -27,7 +30,7 @@ TrainedSurrogate train_surrogate(const ml::SurrogateRows& rows, const SurrogateS
   const int report_every = std::max(1, setup.options.training.epochs / 10);
   const auto hook = [&](const ml::EpochRecord& r) {
     if ((r.epoch + 1) % report_every == 0)
-      core::log::info("{}: member {} epoch {}: train MSE {:.4g}, validation MSE {:.4g}", label, r.member + 1,
+      core::log::debug("{}: member {} epoch {}: train MSE {:.4g}, validation MSE {:.4g}", label, r.member + 1,
                       r.epoch + 1, r.train_mse, r.validation_mse);
     return true;
   };

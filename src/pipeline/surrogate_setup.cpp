@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/comm.hpp"
@@ -63,10 +64,48 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
         cmp->fail("inputs", fmt::format("unknown input \"{}\" (null, control, physics, two_point, fingerprint)", in));
     s.vae_checkpoint = cmp->string("vae_checkpoint", "");
     s.ve_set = cmp->string("ve_set", "");
+    if (cmp->has("learning_curve")) {
+      std::string why;
+      s.learning_curve = parse_training_sizes(cmp->string("learning_curve"), &why);
+      if (!why.empty()) cmp->fail("learning_curve", why);
+    }
     cmp->finish();
   }
   sec.finish();
   return s;
+}
+
+std::vector<std::int64_t> parse_training_sizes(const std::string& text, std::string* error) {
+  std::vector<std::int64_t> sizes;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find(',', start), text.size());
+    auto item = text.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == "all") {
+      sizes.push_back(0);
+    } else {
+      std::size_t used = 0;
+      long long n = 0;
+      try {
+        n = std::stoll(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != item.size() || n < 2) {
+        *error = fmt::format("expected training-set sizes of at least 2 or \"all\", separated by commas "
+                             "(\"250,500,all\"), found \"{}\"", item);
+        return {};
+      }
+      sizes.push_back(n);
+    }
+    start = end + 1;
+  }
+  // "all" (0) last, the others increasing.
+  std::sort(sizes.begin(), sizes.end(), [](auto a, auto b) { return a != 0 && (b == 0 || a < b); });
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
 }
 
 SurrogateSetup load_surrogate_setup(const std::filesystem::path& config, const core::Comm& world) {

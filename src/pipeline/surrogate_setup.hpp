@@ -27,9 +27,16 @@ struct SurrogateSetup {
   std::vector<std::string> compare_inputs{"null", "control", "physics", "two_point", "fingerprint"};
   std::filesystem::path vae_checkpoint;  // the trained VAE, for the control encoder's architecture
   std::filesystem::path ve_set;          // VEs of the campaign; empty: regenerated from its identity
+  // Learning curve: training-set sizes (0: all training rows), "250,500,all" on the command
+  // line or [surrogate.compare] learning_curve; empty: none.
+  std::vector<std::int64_t> learning_curve;
+  std::int64_t train_limit = 0;  // train on this many of the training rows (0: all)
   std::uint64_t run_seed = 0;
   int threads = 1;
 };
+
+// "250,500,1000,all" -> {250, 500, 1000, 0}, sorted; an error in words for anything else.
+std::vector<std::int64_t> parse_training_sizes(const std::string& text, std::string* error);
 
 // Reads [surrogate] (finishing it). `output_dir`, `seed`, `threads` are the run's.
 SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesystem::path& output_dir,

@@ -8,6 +8,7 @@
 //   nan_campaign.h5     campaign.h5 with one NaN in a converged VE's fingerprint
 //   fingerprints.csv    ve_id + 16 values per row (20 rows of campaign.h5)
 //   fp_short.csv        8 values per row;  fp_nan.csv: one value "nan"
+//   campaign_l8.h5      200 VEs with L = 8 (the tiny VAE's fingerprint length), Mg
 #include <fmt/core.h>
 
 #include <cmath>
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   nan_cols.fingerprint[4 * L + 2] = std::nanf("");
   io::write_campaign_file(dir / "nan_campaign.h5", identity("Mg", L), nan_cols);
   write_csv(dir / "fingerprints.csv", s, 20, L, false);
+  io::write_campaign_file(dir / "campaign_l8.h5", identity("Mg", 8), columns(testing::synthetic_curves(200, 8, 21, 13, 2e6), true));
   write_csv(dir / "fp_short.csv", s, 20, 8, false);
   write_csv(dir / "fp_nan.csv", s, 20, L, true);
   std::cout << "synthetic_campaign: wrote " << dir.string() << '\n';

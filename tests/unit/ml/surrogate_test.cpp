@@ -88,6 +88,34 @@ TEST(SurrogateSplit, RoleDependsOnIdNotOrder) {
   EXPECT_NE(split_by_id(ids, 0.1, 0.1, 43), a);  // another seed, another split
 }
 
+TEST(SurrogateSplit, SubsetsAreNestedAndIndependentOfOrder) {
+  SurrogateRows rows{1, 1, {}, {}, {}};
+  for (std::int64_t i = 0; i < 500; ++i) {
+    rows.ve_id.push_back(i * 3 + 1);
+    rows.x.push_back(float(i));
+    rows.y.push_back(double(i));
+  }
+  auto reversed = rows;
+  std::reverse(reversed.ve_id.begin(), reversed.ve_id.end());
+  std::reverse(reversed.x.begin(), reversed.x.end());
+  std::reverse(reversed.y.begin(), reversed.y.end());
+  std::vector<std::int64_t> previous;
+  for (const std::int64_t n : {1, 10, 100, 499}) {
+    const auto a = first_rows_by_id(rows, n, 9);
+    ASSERT_EQ(a.size(), n);
+    EXPECT_TRUE(std::is_sorted(a.ve_id.begin(), a.ve_id.end()));  // row order kept
+    for (std::int64_t r = 0; r < n; ++r) EXPECT_EQ(a.y[r], double((a.ve_id[r] - 1) / 3));  // x, y follow the id
+    auto b = first_rows_by_id(reversed, n, 9).ve_id;
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a.ve_id, b);  // the same VEs whatever the row order
+    EXPECT_TRUE(std::includes(a.ve_id.begin(), a.ve_id.end(), previous.begin(), previous.end())) << n;
+    previous = a.ve_id;
+  }
+  EXPECT_EQ(first_rows_by_id(rows, 0, 9).size(), 500);
+  EXPECT_EQ(first_rows_by_id(rows, 800, 9).size(), 500);
+  EXPECT_NE(first_rows_by_id(rows, 50, 9).ve_id, first_rows_by_id(rows, 50, 10).ve_id);  // seeded
+}
+
 TEST(Surrogate, ReachesTheKnownCeilingWhenTheFingerprintCarriesTheCurve) {
   const auto f = fit(true, 3);
   // ceiling ~0.99 (2 MPa noise on curves spread by ~20 MPa)

@@ -47,7 +47,8 @@ CurveAgreement compare_curves(const SimulationResult& run, const SimulationResul
     row.iterations = a.iterations;
     row.iterations_ref = b.iterations;
     const double d = std::abs(row.sigma_zz - row.sigma_zz_ref);
-    row.rel_sigma = d == 0 ? 0.0 : d / std::abs(row.sigma_zz_ref);
+    // Relative only where there is a stress to be relative to (not the unstressed state).
+    row.rel_sigma = std::abs(row.sigma_zz_ref) > tol.sigma_floor ? d / std::abs(row.sigma_zz_ref) : 0.0;
     const bool sigma_ok = d <= tol.rel_sigma * std::abs(row.sigma_zz_ref) || d <= tol.sigma_floor;
     row.free_tol = std::max(tol.eps_abs_P, tol.eps_rel_P * b.P_avg.cwiseAbs().maxCoeff());
     const int s = step_of_increment(load, a.increment);

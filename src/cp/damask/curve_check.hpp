@@ -26,7 +26,7 @@ struct IncrementAgreement {
   int increment = 0;
   double time = 0;
   double sigma_zz = 0, sigma_zz_ref = 0;  // Pa
-  double rel_sigma = 0;                   // |Δσ_zz| / |σ_zz,ref| (0 where both are 0)
+  double rel_sigma = 0;                   // |Δσ_zz| / |σ_zz,ref|; 0 where |σ_zz,ref| <= sigma_floor
   double free_delta = 0;                  // max |ΔP_ij| over the stress-prescribed components
   double free_tol = 0;
   int iterations = 0, iterations_ref = 0;

@@ -61,7 +61,7 @@ for c in $cases; do
   else
     rel="-" m_it="-" d_it="-" note="a result is missing"
   fi
-  ratio=$(awk -v m="$m_s" -v d="$d_s" 'BEGIN { printf "%.1f", m > 0 ? d / m : 0 }')
+  ratio=$(awk -v m="$m_s" -v d="$d_s" 'BEGIN { printf "%.1f\n", (m > 0) ? d / m : 0 }')
   row="| $c | $m_s s | $d_s s | ${ratio}x | $m_it / $d_it | $m_rss / $d_rss MB | $rel | exit $m_rc / $d_rc ${note:-} |"
   echo "$row"
   rows+="$row"$'\n'

@@ -14,7 +14,9 @@
 //
 // Any failure (the program cannot be started, a non-zero exit status, a signal, the
 // timeout, a missing or unreadable result, fewer increments than the load case writes)
-// gives a failed outcome with a message naming the log file; nothing here aborts.
+// gives a failed outcome with a message naming the log file; nothing here aborts. The
+// exception is DAMASK_grid's own verdict that an increment did not converge after all
+// cutbacks (error 950, exit status 1): not_converged, with the increments before it.
 #include <filesystem>
 #include <optional>
 #include <string>

@@ -38,6 +38,7 @@ if [[ -z "$work" ]]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
+mkdir -p "$work"
 export OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 echo "DAMASK_grid: $(command -v DAMASK_grid); load: $(uptime | sed 's/.*load average: //')"
 summary="| case | mspipe s | DAMASK_grid s | max rel. d sigma_zz | iterations mspipe / DAMASK | result |

@@ -9,9 +9,9 @@
 //
 // DIR holds geom.vti, load.yaml, material.yaml and optionally numerics.yaml.
 // Exit 0: the curves agree; 1: they differ or a run failed; 2: command line; 4: input.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 
@@ -33,7 +33,7 @@ struct Options {
 };
 
 cp::SnesMethod method_of(const std::string& m) {
-  return m == "ngmres" ? cp::SnesMethod::ngmres
+  return m == "ngmres"          ? cp::SnesMethod::ngmres
          : m == "newton_krylov" ? cp::SnesMethod::newton_krylov
                                 : cp::SnesMethod::anderson;
 }
@@ -64,24 +64,29 @@ int check(const core::Comm& world, const Options& o) {
   };
   const auto a = timed(builtin);
   const auto b = timed(damask);
-  const auto agreement = cp::damask::compare_curves(a.result, b.result, load, {.rel_sigma = o.rel_tol});
+  const auto agreement =
+      cp::damask::compare_curves(a.result, b.result, load, {.rel_sigma = o.rel_tol});
   if (!world.is_root()) return agreement.ok() && b.status == cp::RunStatus::converged ? 0 : 1;
-  fmt::print("case {}: {} cells, {}\n", dir.filename().string(), grid.material.size(), cp::describe(load));
-  fmt::print("mspipe ({}): {}, {:.2f} s; damask_grid: {}, {:.2f} s ({})\n", o.method, cp::status_name(a.status),
-             a.result.wall_s, cp::status_name(b.status), b.result.wall_s, (fs::path(o.work) / "ve_0").string());
+  fmt::print("case {}: {} cells, {}\n", dir.filename().string(), grid.material.size(),
+             cp::describe(load));
+  fmt::print("mspipe ({}): {}, {:.2f} s; damask_grid: {}, {:.2f} s ({})\n", o.method,
+             cp::status_name(a.status), a.result.wall_s, cp::status_name(b.status), b.result.wall_s,
+             (fs::path(o.work) / "ve_0").string());
   if (!b.message.empty()) fmt::print("damask_grid: {}\n", b.message);
   fmt::print("{}", cp::damask::format_agreement(agreement, "mspipe", "DAMASK"));
-  const bool ok = agreement.ok() && a.status == cp::RunStatus::converged && b.status == cp::RunStatus::converged;
-  fmt::print("{}: max |d sigma_zz|/|sigma_zz| = {:.2e} (tolerance {:.0e})\n", ok ? "AGREE" : "DIFFER",
-             agreement.max_rel_sigma, o.rel_tol);
+  const bool ok = agreement.ok() && a.status == cp::RunStatus::converged &&
+                  b.status == cp::RunStatus::converged;
+  fmt::print("{}: max |d sigma_zz|/|sigma_zz| = {:.2e} (tolerance {:.0e})\n",
+             ok ? "AGREE" : "DIFFER", agreement.max_rel_sigma, o.rel_tol);
   // One line for scripts: case, verdict, max relative difference, wall times, iterations.
   const auto iterations = [](const cp::SimulationResult& r) {
     int n = 0;
     for (const auto& i : r.increments) n += i.iterations;
     return n;
   };
-  fmt::print("summary: {} {} {:.2e} {:.2f} {:.2f} {} {}\n", dir.filename().string(), ok ? "agree" : "differ",
-             agreement.max_rel_sigma, a.result.wall_s, b.result.wall_s, iterations(a.result), iterations(b.result));
+  fmt::print("summary: {} {} {:.2e} {:.2f} {:.2f} {} {}\n", dir.filename().string(),
+             ok ? "agree" : "differ", agreement.max_rel_sigma, a.result.wall_s, b.result.wall_s,
+             iterations(a.result), iterations(b.result));
   return ok ? 0 : 1;
 }
 
@@ -90,10 +95,12 @@ int check(const core::Comm& world, const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app("mspipe's built-in engine against DAMASK_grid on one case");
   Options o;
-  app.add_option("--case", o.case_dir, "Folder with geom.vti, load.yaml, material.yaml [numerics.yaml]")
+  app.add_option("--case", o.case_dir,
+                 "Folder with geom.vti, load.yaml, material.yaml [numerics.yaml]")
       ->required()
       ->check(CLI::ExistingDirectory);
-  app.add_option("--work", o.work, "Work folder (DAMASK_grid's files are kept in <work>/ve_0)")->required();
+  app.add_option("--work", o.work, "Work folder (DAMASK_grid's files are kept in <work>/ve_0)")
+      ->required();
   app.add_option("--executable", o.executable, "DAMASK_grid (a path or a name on PATH)");
   app.add_option("--method", o.method, "mspipe's nonlinear solver")
       ->check(CLI::IsMember({"anderson", "ngmres", "newton_krylov"}));

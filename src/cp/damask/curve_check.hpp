@@ -26,8 +26,8 @@ struct IncrementAgreement {
   int increment = 0;
   double time = 0;
   double sigma_zz = 0, sigma_zz_ref = 0;  // Pa
-  double rel_sigma = 0;                   // |Δσ_zz| / |σ_zz,ref|; 0 where |σ_zz,ref| <= sigma_floor
-  double free_delta = 0;                  // max |ΔP_ij| over the stress-prescribed components
+  double rel_sigma = 0;   // |Δσ_zz| / |σ_zz,ref|; 0 where |σ_zz,ref| <= sigma_floor
+  double free_delta = 0;  // max |ΔP_ij| over the stress-prescribed components
   double free_tol = 0;
   int iterations = 0, iterations_ref = 0;
   bool ok = true;
@@ -41,14 +41,15 @@ struct CurveAgreement {
 };
 
 // `run` against `ref`: both must hold the same increments at the same times.
-CurveAgreement compare_curves(const SimulationResult& run, const SimulationResult& ref, const LoadCase& load,
-                              const CurveTolerance& tol = {});
+CurveAgreement compare_curves(const SimulationResult& run, const SimulationResult& ref,
+                              const LoadCase& load, const CurveTolerance& tol = {});
 
 // The load step (index into load.steps) that increment `n` (total count, 1-based) belongs
 // to; step 0 for increment 0. -1 past the last step.
 int step_of_increment(const LoadCase& load, int n);
 
 // A table, one line per increment, with the names of the two runs as column heads.
-std::string format_agreement(const CurveAgreement& a, const std::string& name, const std::string& ref_name);
+std::string format_agreement(const CurveAgreement& a, const std::string& name,
+                             const std::string& ref_name);
 
 }  // namespace mspipe::cp::damask

@@ -145,22 +145,34 @@ SimulationResult read_dadf5(const std::filesystem::path& file) {
   return out;
 }
 
-std::map<int, int> read_sta_iterations(const std::filesystem::path& file) {
+std::map<int, StaIncrement> read_sta(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw core::InputError(core::format_error(file.string(), "cannot open the file"));
-  std::map<int, int> out;
+  std::map<int, StaIncrement> out;
   std::string line;
   std::getline(in, line);  // header
+  int current = -1, start_level = 0, last_level = 0, highest = 0;
   for (int no = 2; std::getline(in, line); ++no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::istringstream s(line);
     int inc = 0, level = 0, iterations = 0;
     double time = 0;
     std::string converged;
-    if (!(s >> inc >> time >> level >> converged >> iterations))
+    if (!(s >> inc >> time >> level >> converged >> iterations) || level < 0 || iterations < 0 ||
+        (converged != "T" && converged != "F"))
       throw core::InputError(core::format_error(fmt::format("{}:{}", file.string(), no),
-                                                "expected 'increment time cutback_level converged iterations ...'"));
-    out[inc] += iterations;
+                                                "expected 'increment time cutback_level T|F iterations ...'"));
+    if (inc != current) {
+      start_level = std::max(0, last_level - 1);
+      current = inc;
+      highest = level;
+    }
+    highest = std::max(highest, level);
+    last_level = level;
+    auto& r = out[inc];
+    r.iterations += iterations;
+    r.sub_steps += 1;
+    r.cutbacks = std::max(0, highest - start_level);
   }
   return out;
 }

@@ -17,7 +17,10 @@
 //
 // And the statistics file "<jobname>.sta" beside it: a header line, then one line per
 // converged (sub-)increment "increment time cutback_level converged iterations
-// staggered_iterations".
+// staggered_iterations" (T or F for converged). A cut-back increment has one line per
+// sub-step, all with the increment's number and the level at which it was reached
+// (DAMASK_grid v3.0.2 on case D with N_iter_max 1: "1 0.25 1 T 1 2", "1 0.5 1 T 1 2",
+// "2 1.0 0 T 1 2"); the attempts that failed and were cut back are not listed.
 #include <filesystem>
 #include <map>
 
@@ -29,8 +32,18 @@ namespace mspipe::cp::damask {
 // InputError naming the file and object for anything missing or malformed.
 SimulationResult read_dadf5(const std::filesystem::path& file);
 
-// Iterations per increment from a .sta file (sub-increments of a cut-back increment
-// summed). Throws InputError naming the file and line when it cannot be parsed.
-std::map<int, int> read_sta_iterations(const std::filesystem::path& file);
+// What a .sta file says of one increment: the iterations of its converged sub-steps
+// summed (DAMASK's count, and SpectralSolver's), and how often its step was halved. The
+// level falls by one after each converged increment, so an increment starts at
+// max(0, previous level - 1) and was cut back (its highest level - that) times.
+struct StaIncrement {
+  int iterations = 0;
+  int cutbacks = 0;
+  int sub_steps = 0;
+};
+
+// Per increment number. Throws InputError naming the file and line when it cannot be
+// parsed.
+std::map<int, StaIncrement> read_sta(const std::filesystem::path& file);
 
 }  // namespace mspipe::cp::damask

@@ -11,8 +11,15 @@ namespace mspipe::cp::damask {
 EngineRun DamaskGridEngine::run(const core::Comm& comm, const GridMaterial& grid, const LoadCase& load,
                                 std::int64_t ve_id) const {
   auto out = run_damask_grid(comm, grid, load, numerics_, config_, config_.work_dir / fmt::format("ve_{}", ve_id));
-  if (!out.ok && comm.is_root()) core::log::warn("simulate: VE {}: {}", ve_id, out.message);
   EngineRun r;
+  if (out.not_converged) {
+    // As the built-in engine reports it: a result, with the increments that converged.
+    if (comm.is_root()) core::log::info("simulate: VE {}: {}", ve_id, out.message);
+    r.status = RunStatus::not_converged;
+    r.result = std::move(out.result);
+    return r;
+  }
+  if (!out.ok && comm.is_root()) core::log::warn("simulate: VE {}: {}", ve_id, out.message);
   r.status = out.ok ? RunStatus::converged : RunStatus::failed;
   r.message = std::move(out.message);
   r.result = std::move(out.result);

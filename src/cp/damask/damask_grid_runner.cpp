@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include <fmt/core.h>
@@ -49,6 +50,20 @@ std::vector<int> expected_increments(const LoadCase& load) {
   return out;
 }
 
+// The last `bytes` of a file (all of it when shorter); empty when it cannot be read.
+std::string file_tail(const fs::path& file, std::size_t bytes) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return {};
+  in.seekg(0, std::ios::end);
+  const auto size = std::size_t(std::max<std::streamoff>(0, in.tellg()));
+  const std::size_t n = std::min(size, bytes);
+  in.seekg(std::streamoff(size - n));
+  std::string out(n, '\0');
+  in.read(out.data(), std::streamsize(n));
+  out.resize(std::size_t(in.gcount()));
+  return out;
+}
+
 void remove_run_files(const fs::path& dir) {
   std::error_code ec;
   for (const auto& f : kRunFiles) fs::remove(dir / f, ec);
@@ -79,7 +94,14 @@ GridRunOutcome run_on_root(const GridMaterial& grid, const LoadCase& load,
                                   out.log, config.timeout_s);
     out.result.wall_s = status.wall_s;
     const auto h5 = dir / (std::string(kJob) + ".hdf5");
-    if (!status.ok()) out.message = fmt::format("DAMASK_grid {}; {}", status.describe(), see_log());
+    // DAMASK_grid's message box is the last thing it prints; 64 KiB of the log is plenty.
+    out.not_converged = status.started && !status.timed_out && status.signal == 0 && status.exit_code == 1 &&
+                        reports_max_cutbacks(file_tail(out.log, 1 << 16));
+    if (out.not_converged)
+      out.message = fmt::format("DAMASK_grid did not converge (error 950: max number of cutbacks exceeded); {}",
+                                see_log());
+    else if (!status.ok())
+      out.message = fmt::format("DAMASK_grid {}; {}", status.describe(), see_log());
     if (!fs::exists(h5)) {
       if (status.ok())
         out.message = fmt::format("DAMASK_grid wrote no result file {}; {}", h5.string(), see_log());
@@ -95,9 +117,12 @@ GridRunOutcome run_on_root(const GridMaterial& grid, const LoadCase& load,
       return out;
     }
     try {
-      const auto iterations = read_sta_iterations(dir / (std::string(kJob) + ".sta"));
+      const auto sta = read_sta(dir / (std::string(kJob) + ".sta"));
       for (auto& inc : out.result.increments)
-        if (auto it = iterations.find(inc.increment); it != iterations.end()) inc.iterations = it->second;
+        if (auto it = sta.find(inc.increment); it != sta.end()) {
+          inc.iterations = it->second.iterations;
+          inc.cutbacks = it->second.cutbacks;
+        }
     } catch (const core::InputError&) {
       // Iteration counts are informative only; the averages are what matters.
     }
@@ -132,18 +157,18 @@ void wait_for_all(const core::Comm& comm) {
 
 // The root's outcome to every rank of `comm`.
 void share(const core::Comm& comm, GridRunOutcome& o) {
-  constexpr int kPer = 31;  // increment, time, iterations, converged, F, P, sigma
-  int head[2] = {o.ok ? 1 : 0, int(o.result.increments.size())};
-  comm.bcast(std::span<int>(head, 2));
+  constexpr int kPer = 32;  // increment, time, iterations, converged, cutbacks, F, P, sigma
+  int head[3] = {o.ok ? 1 : 0, int(o.result.increments.size()), o.not_converged ? 1 : 0};
+  comm.bcast(std::span<int>(head, 3));
   std::vector<double> v(std::size_t(head[1]) * kPer + 1);
   if (comm.is_root()) {
     v[0] = o.result.wall_s;
     for (int i = 0; i < head[1]; ++i) {
       const auto& x = o.result.increments[i];
       double* p = &v[1 + std::size_t(i) * kPer];
-      p[0] = x.increment, p[1] = x.time, p[2] = x.iterations, p[3] = x.converged ? 1 : 0;
+      p[0] = x.increment, p[1] = x.time, p[2] = x.iterations, p[3] = x.converged ? 1 : 0, p[4] = x.cutbacks;
       for (int k = 0; k < 9; ++k)
-        p[4 + k] = x.F_avg.data()[k], p[13 + k] = x.P_avg.data()[k], p[22 + k] = x.sigma_avg.data()[k];
+        p[5 + k] = x.F_avg.data()[k], p[14 + k] = x.P_avg.data()[k], p[23 + k] = x.sigma_avg.data()[k];
     }
   }
   comm.bcast(std::span<double>(v));
@@ -152,6 +177,7 @@ void share(const core::Comm& comm, GridRunOutcome& o) {
   comm.bcast(log);
   if (comm.is_root()) return;
   o.ok = head[0] != 0;
+  o.not_converged = head[2] != 0;
   o.log = log;
   o.result = SimulationResult{};
   o.result.converged = o.ok;
@@ -160,13 +186,21 @@ void share(const core::Comm& comm, GridRunOutcome& o) {
     const double* p = &v[1 + std::size_t(i) * kPer];
     IncrementResult x;
     x.increment = int(p[0]), x.time = p[1], x.iterations = int(p[2]), x.converged = p[3] != 0;
+    x.cutbacks = int(p[4]);
     for (int k = 0; k < 9; ++k)
-      x.F_avg.data()[k] = p[4 + k], x.P_avg.data()[k] = p[13 + k], x.sigma_avg.data()[k] = p[22 + k];
+      x.F_avg.data()[k] = p[5 + k], x.P_avg.data()[k] = p[14 + k], x.sigma_avg.data()[k] = p[23 + k];
     o.result.increments.push_back(x);
   }
 }
 
 }  // namespace
+
+bool reports_max_cutbacks(std::string_view log_tail) {
+  // The box reads "error 950" and, a line below, "max number of cutbacks exceeded".
+  const auto at = log_tail.rfind("error 950");
+  return at != std::string_view::npos &&
+         log_tail.find("max number of cutbacks exceeded", at) != std::string_view::npos;
+}
 
 fs::path find_executable(const std::string& name) {
   if (name.empty()) return {};

@@ -14,7 +14,9 @@
 //
 // Any failure (the program cannot be started, a non-zero exit status, a signal, the
 // timeout, a missing or unreadable result, fewer increments than the load case writes)
-// gives a failed outcome with a message naming the log file; nothing here aborts.
+// gives a failed outcome with a message naming the log file; nothing here aborts. The
+// exception is DAMASK_grid's own verdict that an increment did not converge after all
+// cutbacks (error 950, exit status 1): not_converged, with the increments before it.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -55,10 +57,17 @@ std::vector<std::string> grid_command(const GridRunConfig& config,
 
 struct GridRunOutcome {
   bool ok = false;
-  std::string message;          // why it failed (names the log file), empty when ok
+  // DAMASK_grid gave up on an increment after all cutbacks (its error 950, exit status 1):
+  // a result that did not converge, with the increments before that one, not a failure.
+  bool not_converged = false;
+  std::string message;          // why it failed or stopped (names the log file), empty when ok
   std::filesystem::path log;    // <dir>/damask_grid.log
   SimulationResult result;      // converged = ok; the increments that could be read
 };
+
+// True when DAMASK_grid's output `log_tail` (its last lines) reports error 950, "max
+// number of cutbacks exceeded": how v3.0.2 ends a run whose increment does not converge.
+bool reports_max_cutbacks(std::string_view log_tail);
 
 // Collective over `comm`: its root writes the inputs into `dir`, runs DAMASK_grid on
 // comm.size() ranks and reads the result; the other ranks wait (sleeping, not spinning,

@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "cp/damask/dadf5_reader.hpp"
+#include "cp/damask/damask_grid_runner.hpp"
 #include "cp/damask/damask_files.hpp"
 #include "cp/damask/damask_writers.hpp"
 #include "io/hdf5.hpp"
@@ -289,9 +290,56 @@ TEST(Dadf5Reader, StaIterationsSumSubIncrements) {
       << "           1   0.5   0 T          12           1\n"
       << "           2   0.75  1 T           7           1\n"
       << "           2   1.0   1 T           5           1\n";
-  const auto it = damask::read_sta_iterations(scratch("job.sta"));
-  EXPECT_EQ(it.at(1), 12);
-  EXPECT_EQ(it.at(2), 12);
+  const auto sta = damask::read_sta(scratch("job.sta"));
+  EXPECT_EQ(sta.at(1).iterations, 12);
+  EXPECT_EQ(sta.at(1).cutbacks, 0);
+  EXPECT_EQ(sta.at(2).iterations, 12);
+  EXPECT_EQ(sta.at(2).sub_steps, 2);
+  EXPECT_EQ(sta.at(2).cutbacks, 1);
   std::ofstream(scratch("bad.sta")) << "header\n 1 x\n";
-  EXPECT_THROW(damask::read_sta_iterations(scratch("bad.sta")), core::InputError);
+  EXPECT_THROW(damask::read_sta(scratch("bad.sta")), core::InputError);
+  std::ofstream(scratch("bad_flag.sta")) << "header\n 1 0.5 0 yes 3 1\n";
+  EXPECT_THROW(damask::read_sta(scratch("bad_flag.sta")), core::InputError);
+}
+
+// Lines as DAMASK_grid v3.0.2 wrote them: case D with N_iter_max 1 and N_cutback_max 1
+// (increment 1 halved once, its two sub-steps at level 1, the level back to 0 after it),
+// and a second halving on top of a level left from the increment before.
+TEST(Dadf5Reader, StaCutbacksCountFromTheLevelTheIncrementStartsAt) {
+  std::ofstream(scratch("cut.sta"))
+      << "Increment Time CutbackLevel Converged IterationsNeeded StagIterationsNeeded\n"
+      << "           1  0.25000000000000000                1 T           1           2\n"
+      << "           1  0.50000000000000000                1 T           1           2\n"
+      << "           2   1.0000000000000000                0 T           1           2\n"
+      << "           3   1.2500000000000000                1 T          55           2\n"
+      << "           3   1.3750000000000000                2 T          30           2\n"
+      << "           3   1.5000000000000000                2 T           9           2\n"
+      << "           4   1.6250000000000000                1 T           4           2\n"
+      << "           4   1.7500000000000000                1 T           3           2\n"
+      << "           5   2.0000000000000000                0 T           2           2\n";
+  const auto sta = damask::read_sta(scratch("cut.sta"));
+  ASSERT_EQ(sta.size(), 5u);
+  EXPECT_EQ(sta.at(1).cutbacks, 1);
+  EXPECT_EQ(sta.at(1).iterations, 2);
+  EXPECT_EQ(sta.at(2).cutbacks, 0);
+  EXPECT_EQ(sta.at(3).cutbacks, 2);
+  EXPECT_EQ(sta.at(3).iterations, 94);
+  EXPECT_EQ(sta.at(3).sub_steps, 3);
+  EXPECT_EQ(sta.at(4).cutbacks, 0);  // starts at level 1 (2 - 1) and stays there
+  EXPECT_EQ(sta.at(5).cutbacks, 0);
+}
+
+// DAMASK_grid v3.0.2's last lines when an increment fails after all cutbacks (exit 1).
+TEST(DamaskGridRunner, MaxCutbacksIsRecognisedInTheLog) {
+  const std::string box =
+      " error stress BC  =        21.02 (4.32E+05 Pa,  tol =  2.06E+04)\n\n"
+      " \u250c\u2500\u2500\u2510\n"
+      " \u2502                        error 950                                    \u2502\n"
+      " \u251c\u2500\u2500\u2524\n"
+      " \u2502 max number of cutbacks exceeded, terminating                        \u2502\n"
+      "STOP 1\n";
+  EXPECT_TRUE(damask::reports_max_cutbacks(box));
+  EXPECT_FALSE(damask::reports_max_cutbacks(" increment 20 converged\nSTOP 0\n"));
+  EXPECT_FALSE(damask::reports_max_cutbacks(" error 950\n"));  // another message under that number
+  EXPECT_FALSE(damask::reports_max_cutbacks("max number of cutbacks exceeded\n error 950\n"));
 }

@@ -93,7 +93,8 @@ struct Block {
 };
 
 // The datasets of a campaign file, each rank writing its block (collective in a parallel
-// file: every rank calls every write, a rank without rows with an empty block).
+// file: every rank calls every write, a rank without rows with an empty block). A dataset
+// of no elements is only created: the MPI-IO driver refuses a write to it, even an empty one.
 void write_columns(const h5::Group& root, const CampaignIdentity& id, const CampaignColumns& r,
                    const Block& b) {
   const auto L = static_cast<hsize_t>(id.fingerprint_length);
@@ -103,7 +104,7 @@ void write_columns(const h5::Group& root, const CampaignIdentity& id, const Camp
     h5::Dims dims{b.n}, offset{b.row}, count{b.rows};
     for (const auto d : tail) dims.push_back(d), offset.push_back(0), count.push_back(d);
     auto d = root.create_dataset<T>(name, dims);
-    d.template write<T>(std::span<const T>(values), offset, count);
+    if (b.n > 0) d.template write<T>(std::span<const T>(values), offset, count);
     return d;
   };
   column("ve_id", r.ve_id, {});
@@ -115,7 +116,7 @@ void write_columns(const h5::Group& root, const CampaignIdentity& id, const Camp
   column("iterations", r.iterations, {});
   column("wall_s", r.wall_s, {}).write_attribute("unit", "s");
   auto message = root.create_dataset<std::uint8_t>("message", {b.message_bytes});
-  message.write<std::uint8_t>(r.message, {b.byte}, {b.bytes});
+  if (b.message_bytes > 0) message.write<std::uint8_t>(r.message, {b.byte}, {b.bytes});
   // Row i's start, shifted by the bytes of the blocks before; the last block also writes
   // the end (entry n).
   std::vector<std::int64_t> offsets(r.message_offset.begin(),

@@ -62,7 +62,7 @@ std::optional<std::string> problem(int world_size, const Layout& l) {
   if (l.trainers == 0 && l.groups(world_size) < l.collectors)
     return "campaign.layout.collectors: " + std::to_string(l.collectors) + " collectors for " +
            std::to_string(l.groups(world_size)) +
-           " worker groups; every collector needs at least one group to serve";
+           " worker group(s); every collector needs at least one group to serve";
   return std::nullopt;
 }
 

@@ -108,7 +108,7 @@ TEST(Collectors, TrainingNeedsATrainerPerCollector) {
 
 TEST(Collectors, EveryCollectorNeedsAGroupToServe) {
   const auto e = error_of(4, {.collectors = 3, .trainers = 0, .ranks_per_sim = 1}, true);
-  EXPECT_NE(e.find("campaign.layout.collectors: 3 collectors for 1 worker groups"), std::string::npos)
+  EXPECT_NE(e.find("campaign.layout.collectors: 3 collectors for 1 worker group(s)"), std::string::npos)
       << e;
 }
 

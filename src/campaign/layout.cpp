@@ -90,9 +90,8 @@ Layout suggest(int world_size, Layout wanted) {
 // For a message: world sizes that would keep ranks_per_sim r with c collectors.
 std::string sizes_for(int r, int c, int world_size) {
   const int next = c + (world_size - c + r - 1) / r * r;
-  return "ranks_per_sim = " + std::to_string(r) + " fits " +
-         (c == 1 ? std::string("1") : std::to_string(c)) + " + a multiple of " + std::to_string(r) +
-         " ranks, e.g. " + std::to_string(next == world_size ? next + r : next);
+  return "ranks_per_sim = " + std::to_string(r) + " fits " + std::to_string(c) + " + a multiple of " +
+         std::to_string(r) + " ranks, e.g. " + std::to_string(next == world_size ? next + r : next);
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path
 // refusals above itself, the ranks raise rank 0's message (core::CollectiveError, the same
 // exit code) before anything is written, check that they read the same ids (a digest
 // compared across ranks), and each writes a contiguous block of the rows through parallel
-// HDF5 (io::write_campaign_file with a Comm). The file appears only when whole.
+// HDF5 (io::write_campaign_file with a Comm; a single rank writes it serially, the same
+// columns without the MPI-IO driver's start-up). The file appears only when whole.
 MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
                    const MergeOptions& options, const core::Comm& comm);
 

@@ -42,7 +42,8 @@ TEST(Collectors, TwoCollectorsTakeAlternateGroupsAndBlocksOfIds) {
 
 TEST(Collectors, EachCollectorGetsABlockOfTrainersAndItsLateGroups) {
   // 10 ranks, groups of 2: collectors 0 1 | trainers 0..3 at ranks 2..5 | groups 0, 1.
-  const Layout l = campaign::resolve(10, {.collectors = 2, .trainers = 4, .ranks_per_sim = 2}, false);
+  const Layout l =
+      campaign::resolve(10, {.collectors = 2, .trainers = 4, .ranks_per_sim = 2}, false);
   EXPECT_EQ(l.groups(10), 2);
   for (int c = 0; c < 2; ++c) {
     const auto s = campaign::share_of(l, 10, c);
@@ -78,7 +79,8 @@ TEST(Collectors, FarmsPartitionTheWorldAndBlocksTheIds) {
           }
           std::vector<std::set<int>> farm(std::size_t(l.collectors));
           for (int k = 0; k < w; ++k)
-            farm[std::size_t(campaign::collector_of(k, l, w))].insert(campaign::farm_rank_of(k, l, w));
+            farm[std::size_t(campaign::collector_of(k, l, w))].insert(
+                campaign::farm_rank_of(k, l, w));
           std::int64_t next = 5;
           for (int k = 0; k < l.collectors; ++k) {
             const auto s = campaign::share_of(l, w, k);
@@ -108,7 +110,8 @@ TEST(Collectors, TrainingNeedsATrainerPerCollector) {
 
 TEST(Collectors, EveryCollectorNeedsAGroupToServe) {
   const auto e = error_of(4, {.collectors = 3, .trainers = 0, .ranks_per_sim = 1}, true);
-  EXPECT_NE(e.find("campaign.layout.collectors: 3 collectors for 1 worker group(s)"), std::string::npos)
+  EXPECT_NE(e.find("campaign.layout.collectors: 3 collectors for 1 worker group(s)"),
+            std::string::npos)
       << e;
 }
 

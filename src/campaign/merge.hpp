@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "campaign/state.hpp"
+#include "core/comm.hpp"
 
 namespace mspipe::campaign {
 
@@ -27,8 +28,10 @@ struct MergeSummary {
 // with core::InputError and nothing written:
 //   - files of different campaigns (seed, generator, points, L, material, load case,
 //     engine or VAE digest differ);
-//   - ids that two collectors both recorded (the id ranges of the job-array tasks
-//     overlapped), listed;
+//   - ids that two collectors both recorded as terminal (the id ranges of the job-array
+//     tasks overlapped), listed; a terminal record from one collector after an
+//     interrupted or failed try from another is a resume under another layout, not a
+//     duplicate;
 //   - with an expected id range, missing ids and ids outside it, listed.
 //   - fingerprints of more than one VAE checkpoint among the rows, listed by checkpoint;
 //   - for a campaign that trains its VAE (identity.hpp, trains_in_campaign), ids whose
@@ -40,5 +43,15 @@ struct MergeSummary {
 // Lists name the first 20 ids and the count.
 MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
                    const MergeOptions& options = {});
+
+// The same file, written by every rank of `comm` together (collective; the collectors of a
+// job, or `mpirun -n K mspipe campaign merge`): each rank reads the folder and decides the
+// refusals above itself, the ranks raise rank 0's message (core::CollectiveError, the same
+// exit code) before anything is written, check that they read the same ids (a digest
+// compared across ranks), and each writes a contiguous block of the rows through parallel
+// HDF5 (io::write_campaign_file with a Comm; a single rank writes it serially, the same
+// columns without the MPI-IO driver's start-up). The file appears only when whole.
+MergeSummary merge(const std::filesystem::path& dir, const std::filesystem::path& out,
+                   const MergeOptions& options, const core::Comm& comm);
 
 }  // namespace mspipe::campaign

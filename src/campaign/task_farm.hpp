@@ -3,6 +3,9 @@
 // ids to worker groups on request and makes their results durable; a worker group runs
 // one task at a time through a TaskRunner (task.hpp) and knows nothing of storage.
 //
+// With several collectors (collectors.hpp) each runs this farm over its own share: its
+// `farm` communicator, its ids (FarmOptions::first_id/count), its groups and trainers
+// (narrow_to_collector); the protocol below does not change.
 // Communicators: `farm` holds every rank (RoleSplit::farm: collector first, then group g's
 // ranks at farm ranks 1 + g * ranks_per_sim + i, then the trainers); `group` is one
 // worker group (its rank 0 is the group's root, the only rank that talks to the manager).

@@ -59,14 +59,11 @@ void check_rows(const std::filesystem::path& path, const CampaignIdentity& id,
 
 }  // namespace
 
-void write_campaign_file(const std::filesystem::path& path, const CampaignIdentity& id,
-                         const CampaignColumns& r, const std::optional<ShardTag>& shard) {
-  check_rows(path, id, r);
-  const hsize_t n = r.size();
-  const auto L = static_cast<hsize_t>(id.fingerprint_length);
-  const auto p = static_cast<hsize_t>(id.points);
-  auto file = h5::File::create(path);
-  const auto& root = file.root();
+namespace {
+
+// The attributes of / (identical on every rank of a parallel file).
+void write_attributes(const h5::Group& root, const CampaignIdentity& id,
+                      const std::optional<ShardTag>& shard) {
   root.write_attribute("schema", shard ? kCampaignShardSchema : kCampaignSchema);
   root.write_attribute("schema_version", kCampaignSchemaVersion);
   root.write_attribute("material", id.material);
@@ -85,17 +82,81 @@ void write_campaign_file(const std::filesystem::path& path, const CampaignIdenti
     root.write_attribute("collector", shard->collector);
     root.write_attribute("shard", shard->index);
   }
-  root.write_dataset<std::int64_t>("ve_id", {n}, r.ve_id);
-  root.write_dataset<float>("fingerprint", {n, L}, r.fingerprint);
-  root.write_dataset<double>("stress", {n, p, 6}, r.stress).write_attribute("unit", "Pa");
+}
+
+// Where one rank's rows go: rows [row, row + rows) of n, message bytes [byte, byte + bytes)
+// of message_bytes. A serial file is one block holding everything.
+struct Block {
+  hsize_t row = 0, rows = 0, n = 0;
+  hsize_t byte = 0, bytes = 0, message_bytes = 0;
+  bool last = true;  // writes the closing entry of /message_offset
+};
+
+// The datasets of a campaign file, each rank writing its block (collective in a parallel
+// file: every rank calls every write, a rank without rows with an empty block). A dataset
+// of no elements is only created: the MPI-IO driver refuses a write to it, even an empty one.
+void write_columns(const h5::Group& root, const CampaignIdentity& id, const CampaignColumns& r,
+                   const Block& b) {
+  const auto L = static_cast<hsize_t>(id.fingerprint_length);
+  const auto p = static_cast<hsize_t>(id.points);
+  const auto column = [&]<class T>(std::string_view name, const std::vector<T>& values,
+                                   const h5::Dims& tail) {
+    h5::Dims dims{b.n}, offset{b.row}, count{b.rows};
+    for (const auto d : tail) dims.push_back(d), offset.push_back(0), count.push_back(d);
+    auto d = root.create_dataset<T>(name, dims);
+    if (b.n > 0) d.template write<T>(std::span<const T>(values), offset, count);
+    return d;
+  };
+  column("ve_id", r.ve_id, {});
+  column("fingerprint", r.fingerprint, {L});
+  column("stress", r.stress, {p, 6}).write_attribute("unit", "Pa");
   root.write_dataset<double>("strain", {p}, id.strain);
-  root.write_dataset<std::int8_t>("status", {n}, r.status)
-      .write_attribute("names", status_names_text());
-  root.write_dataset<std::int32_t>("attempts", {n}, r.attempts);
-  root.write_dataset<std::int64_t>("iterations", {n}, r.iterations);
-  root.write_dataset<double>("wall_s", {n}, r.wall_s).write_attribute("unit", "s");
-  root.write_dataset<std::uint8_t>("message", {r.message.size()}, r.message);
-  root.write_dataset<std::int64_t>("message_offset", {n + 1}, r.message_offset);
+  column("status", r.status, {}).write_attribute("names", status_names_text());
+  column("attempts", r.attempts, {});
+  column("iterations", r.iterations, {});
+  column("wall_s", r.wall_s, {}).write_attribute("unit", "s");
+  auto message = root.create_dataset<std::uint8_t>("message", {b.message_bytes});
+  if (b.message_bytes > 0) message.write<std::uint8_t>(r.message, {b.byte}, {b.bytes});
+  // Row i's start, shifted by the bytes of the blocks before; the last block also writes
+  // the end (entry n).
+  std::vector<std::int64_t> offsets(r.message_offset.begin(),
+                                    r.message_offset.begin() + std::ptrdiff_t(b.rows + (b.last ? 1 : 0)));
+  for (auto& o : offsets) o += std::int64_t(b.byte);
+  auto offset = root.create_dataset<std::int64_t>("message_offset", {b.n + 1});
+  offset.write<std::int64_t>(offsets, {b.row}, {hsize_t(offsets.size())});
+}
+
+}  // namespace
+
+void write_campaign_file(const std::filesystem::path& path, const CampaignIdentity& id,
+                         const CampaignColumns& r, const std::optional<ShardTag>& shard) {
+  check_rows(path, id, r);
+  auto file = h5::File::create(path);
+  write_attributes(file.root(), id, shard);
+  write_columns(file.root(), id, r,
+                {.rows = r.size(), .n = r.size(), .bytes = r.message.size(),
+                 .message_bytes = r.message.size()});
+  file.commit();
+}
+
+void write_campaign_file(const std::filesystem::path& path, const CampaignIdentity& id,
+                         const CampaignColumns& r, const core::Comm& comm) {
+  check_rows(path, id, r);
+  // Every rank's row and message-byte counts, so each knows where its block starts.
+  const auto rows = comm.allgather<std::int64_t>(std::int64_t(r.size()));
+  const auto bytes = comm.allgather<std::int64_t>(std::int64_t(r.message.size()));
+  Block b;
+  for (int k = 0; k < comm.size(); ++k) {
+    if (k < comm.rank()) b.row += hsize_t(rows[std::size_t(k)]), b.byte += hsize_t(bytes[std::size_t(k)]);
+    b.n += hsize_t(rows[std::size_t(k)]);
+    b.message_bytes += hsize_t(bytes[std::size_t(k)]);
+  }
+  b.rows = r.size();
+  b.bytes = r.message.size();
+  b.last = comm.rank() == comm.size() - 1;
+  auto file = h5::File::create(path, comm);
+  write_attributes(file.root(), id, std::nullopt);
+  write_columns(file.root(), id, r, b);
   file.commit();
 }
 

@@ -27,6 +27,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/comm.hpp"
+
 namespace mspipe::io {
 
 inline constexpr const char* kCampaignSchema = "mspipe.campaign";
@@ -81,6 +83,14 @@ struct ShardTag {
 // Writes a whole file (a shard when `shard` is given). Throws InputError naming `path`.
 void write_campaign_file(const std::filesystem::path& path, const CampaignIdentity& identity,
                          const CampaignColumns& rows, const std::optional<ShardTag>& shard = {});
+
+// The same file (a merged one, never a shard) written together by every rank of `comm`
+// through parallel HDF5: each rank passes its rows, a consecutive block in rank order
+// (rank 0's rows first; a rank may have none), with message_offset starting at 0. The
+// attributes are written by every rank and must be the same on all. Collective; the file
+// appears under its name only once every rank has written and closed it.
+void write_campaign_file(const std::filesystem::path& path, const CampaignIdentity& identity,
+                         const CampaignColumns& rows, const core::Comm& comm);
 
 struct CampaignFile {
   CampaignIdentity identity;

@@ -1,6 +1,7 @@
 // mspipe campaign merge DIR [-o FILE] [--first-id A --count N] [--max-attempts K]
 // Joins the shards and journals of a campaign folder (every collector, every job of an
 // array) into one campaign.h5 sorted by id (campaign::merge); default FILE DIR/../campaign.h5.
+// Under `mpirun -n K` the K ranks write the file together (parallel HDF5).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -31,11 +32,15 @@ int run_merge(const MergeCommand& o, const core::Comm& world) {
     if (!std::filesystem::is_directory(dir))
       throw core::InputError(core::format_error(dir.string(), "not a campaign folder"));
     core::prepare_output({out, "-o", "", core::OutputPath::Kind::file});
-    campaign::MergeOptions m;
-    m.first_id = o.first_id;
-    m.count = o.count;
-    m.max_attempts = o.max_attempts;
-    const auto s = campaign::merge(dir, out, m);
+  });
+  campaign::MergeOptions m;
+  m.first_id = o.first_id;
+  m.count = o.count;
+  m.max_attempts = o.max_attempts;
+  // Every rank of the job writes its block of rows (parallel HDF5); one rank is the
+  // serial case of the same code.
+  const auto s = campaign::merge(dir, out, m, world);
+  core::on_root(world, [&] {
     core::log::info("campaign merge: {} rows from {} records ({} converged, {} not converged, {} failed, {} timeout, "
                     "{} interrupted) -> {}",
                     s.rows, s.records_read, s.per_status[0], s.per_status[1], s.per_status[2], s.per_status[3],

@@ -6,7 +6,7 @@
 //   material, engine, [campaign.numerics], [campaign.damask_grid], [campaign.load]
 //   downsample = 1, vae_checkpoint, flush_interval_s = 1, shard_size = 1000,
 //   max_attempts = 3, task_timeout_s = 3600, stop_grace_s = 60
-//   [campaign.layout] collectors = 1, trainers = "auto" | n, ranks_per_sim = "auto" | n
+//   [campaign.layout] collectors = "auto" (1) | n, trainers = "auto" | n, ranks_per_sim = "auto" | n
 #include "pipeline/campaign_config.hpp"
 
 #include <fmt/core.h>
@@ -39,7 +39,7 @@ int layout_count(const core::Section& s, std::string_view key, int lo) {
 campaign::Layout read_layout(const core::Section& campaign_section) {
   campaign::Layout l;
   if (auto s = campaign_section.optional_section("layout")) {
-    l.collectors = static_cast<int>(s->integer("collectors", 1, core::Range::between(1, 1)));
+    l.collectors = layout_count(*s, "collectors", 1);
     l.trainers = layout_count(*s, "trainers", 0);
     l.ranks_per_sim = layout_count(*s, "ranks_per_sim", 1);
     s->finish();

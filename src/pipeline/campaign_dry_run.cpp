@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "campaign/collectors.hpp"
 #include "campaign/record.hpp"
 #include "campaign/state.hpp"
 #include "core/comm.hpp"
@@ -84,8 +85,16 @@ void campaign_dry_run(const core::Comm& world, const CampaignConfig& config, con
   const int groups = l.groups(world.size());
   core::on_root(world, [&] {
     core::log::info("campaign dry run ({} ranks): {}", world.size(), campaign::describe(l));
-    core::log::info("  roles: 1 collector, {} trainer(s), {} worker group(s) of {} rank(s)", l.trainers, groups,
-                    l.ranks_per_sim);
+    core::log::info("  roles: {} collector(s), {} trainer(s), {} worker group(s) of {} rank(s)", l.collectors,
+                    l.trainers, groups, l.ranks_per_sim);
+    if (l.collectors > 1)
+      for (int c = 0; c < l.collectors; ++c) {
+        const auto share = campaign::share_of(l, world.size(), c);
+        const auto ids = campaign::ids_of(l, world.size(), c, plan.farm.first_id, plan.farm.count);
+        core::log::info("  collector {}: ids {}..{} ({}), {} group(s), {} trainer(s), files of collector {}", c,
+                        ids.first_id, ids.first_id + ids.count - 1, ids.count, share.groups, share.trainers,
+                        campaign::storage_index(l, ctx.options.shard, c));
+      }
     core::log::info("  VEs: ids {}..{} ({}{}), {}", plan.farm.first_id, plan.farm.first_id + plan.farm.count - 1,
                     plan.farm.count,
                     ctx.options.num_shards > 1

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "campaign/collectors.hpp"
 #include "campaign/merge.hpp"
 #include "campaign/stop_signal.hpp"
 #include "core/comm.hpp"
@@ -88,7 +89,7 @@ void sleepy_barrier(const core::Comm& comm) {
   while (!req.test()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
-// What rank 0 (the collector) tells every rank at the end.
+// What the collectors tell every rank at the end.
 struct Outcome {
   std::int64_t stopped = 0, unfinished = 0;
 };
@@ -163,7 +164,7 @@ class CampaignStage final : public Stage {
     core::ExitCode code = core::ExitCode::failure;
     try {
       switch (roles.role) {
-        case campaign::Role::collector: outcome = run_collector(roles, plan); break;
+        case campaign::Role::collector: outcome = run_collector(roles, plan, world.size(), ctx.options.shard); break;
         case campaign::Role::trainer: run_trainer(roles, plan, world.size()); break;
         case campaign::Role::worker: run_worker_group(roles, plan); break;
       }
@@ -173,8 +174,9 @@ class CampaignStage final : public Stage {
     }
     sleepy_barrier(world);
     core::raise_if_any(world, error, code);
+    // Every collector's word, summed (the other ranks add nothing).
     std::array<std::int64_t, 2> told{outcome.stopped, outcome.unfinished};
-    world.bcast(std::span<std::int64_t>(told));
+    world.allreduce_inplace(std::span<std::int64_t>(told), core::ReduceOp::sum);
     outcome = {told[0], told[1]};
     if (outcome.stopped) {
       core::log::info("campaign: stopped; {} of {} ids left. Rerun the same command to resume.", outcome.unfinished,
@@ -189,20 +191,29 @@ class CampaignStage final : public Stage {
                       ctx.options.shard, ctx.options.num_shards, config_.folder.string());
       return;
     }
-    core::on_root(world, [&] {
+    // The collectors write campaign.h5 together (parallel HDF5, merge.hpp); the other
+    // ranks wait for the word.
+    campaign::MergeSummary s;
+    core::collective(world, [&] {
+      if (roles.role != campaign::Role::collector) return;
       campaign::MergeOptions m;
       m.first_id = config_.first_id;
       m.count = config_.count;
       m.max_attempts = config_.max_attempts;
-      const auto s = campaign::merge(config_.folder, config_.merged, m);
+      s = campaign::merge(config_.folder, config_.merged, m, roles.role_comm);
+    });
+    core::on_root(world, [&] {
       core::log::info("campaign: {} rows ({} converged, {} not converged, {} failed, {} timeout) -> {}", s.rows,
                       s.per_status[0], s.per_status[1], s.per_status[2], s.per_status[3], config_.merged.string());
     });
   }
 
  private:
-  Outcome run_collector(const campaign::RoleSplit& roles, const CampaignPlan& plan) {
-    const auto s = campaign::run_manager(roles.farm, config_.folder, plan.identity, plan.storage, plan.farm);
+  Outcome run_collector(const campaign::RoleSplit& roles, const CampaignPlan& plan, int world_size, int shard) {
+    auto farm = plan.farm;
+    auto storage = plan.storage;
+    campaign::narrow_to_collector(farm, storage, config_.layout, world_size, roles.collector, shard);
+    const auto s = campaign::run_manager(roles.farm, config_.folder, plan.identity, storage, farm);
     if (s.abandoned_groups > 0)  // ranks stuck in a task cannot be joined: the driver aborts the job
       throw std::runtime_error(fmt::format(
           "campaign: {} worker group(s) never answered; everything else is durable, rerun to resume",
@@ -234,7 +245,7 @@ class CampaignStage final : public Stage {
     CampaignVes ves(config_, plan.identity.seed);
     const auto late = campaign::join_pool(roles.role_comm, config_.layout, world_size);
     const auto encoder = make_vae_encoder(vae_->checkpoint(), ves, threads_);
-    campaign::run_encoder_pass(roles.farm, roles.role_comm, *encoder, farm);
+    campaign::run_encoder_pass(roles.farm, roles.farm_trainers, *encoder, farm);
     CpTaskRunner runner(config_, ves);
     campaign::run_worker(roles.farm, late.comm, late.index, campaign::layout_of(plan.identity), runner, nullptr,
                          farm);

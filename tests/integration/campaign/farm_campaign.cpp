@@ -1,6 +1,6 @@
 // campaign_farm_run DIR COUNT [--rps N] [--min-ms A] [--max-ms B] [--grace S] [--flush S]
 //                   [--shard-size N] [--pid-dir D] [--merge OUT]
-//                   [--trainers N --train-ms T --encode-ms E]
+//                   [--trainers N --train-ms T --encode-ms E] [--collectors C]
 // A whole campaign job with the test runner (support/farm_runner.hpp) in place of the
 // crystal-plasticity engine: every rank of `mpirun -n N` takes its role (1 collector,
 // groups of N ranks), the collector resumes from DIR, prints "ack <id> <status>
@@ -12,6 +12,9 @@
 // each; trainer 0 prints "encoder asked <n>", the ids its pass had to encode, when there
 // is one trainer) and join the pool; the campaign is then one that trains its VAE, and the
 // collector also prints "fingerprint <id>" for every durable fingerprint.
+// With --collectors C, ranks 0 .. C - 1 are collectors, each the manager of its share
+// (campaign/collectors.hpp), and --merge is written by the C collectors together (parallel
+// HDF5) once every one of them is complete.
 // SIGUSR1 stops gracefully. Exit 0 (also after a stop), 1 on a failure, 70 when a group
 // had to be abandoned.
 #include "farm_campaign.hpp"
@@ -26,6 +29,7 @@
 #include <string>
 #include <thread>
 
+#include "campaign/collectors.hpp"
 #include "campaign/layout.hpp"
 #include "campaign/merge.hpp"
 #include "campaign/stop_signal.hpp"
@@ -45,7 +49,7 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path dir = argv[1];
   const std::int64_t count = std::atoll(argv[2]);
-  int rps = 1, min_ms = 0, max_ms = 5, trainers = 0;
+  int rps = 1, min_ms = 0, max_ms = 5, trainers = 0, collectors = 1;
   double train_ms = 0, encode_ms = 0;
   double grace = 60, flush = 1.0;
   std::int64_t shard_size = 50;
@@ -74,6 +78,8 @@ int main(int argc, char** argv) {
       train_ms = std::stod(value);
     else if (key == "--encode-ms")
       encode_ms = std::stod(value);
+    else if (key == "--collectors")
+      collectors = std::stoi(value);
     else {
       if (world.is_root())
         std::fprintf(stderr, "campaign_farm_run: unknown option %s\n", key.c_str());
@@ -87,7 +93,8 @@ int main(int argc, char** argv) {
       trainers > 0 ? test_campaign::farm_trained_identity() : test_campaign::farm_identity();
   try {
     const auto layout = campaign::resolve(
-        world.size(), {.trainers = trainers, .ranks_per_sim = rps}, trainers == 0);
+        world.size(), {.collectors = collectors, .trainers = trainers, .ranks_per_sim = rps},
+        trainers == 0);
     const auto split = campaign::split_roles(world, layout);
     campaign::FarmOptions options{.count = count, .stop_grace_s = grace};
     options.groups = layout.groups(world.size());
@@ -98,9 +105,10 @@ int main(int argc, char** argv) {
     options.fingerprint_batch = 8;
     if (split.role == campaign::Role::collector) {
       if (world.is_root()) std::filesystem::create_directories(dir);
-      const auto s =
-          campaign::run_manager(split.farm, dir, identity,
-                                {.shard_size = shard_size, .flush_interval_s = flush}, options);
+      split.role_comm.barrier();  // the folder exists for every collector
+      campaign::StorageOptions storage{.shard_size = shard_size, .flush_interval_s = flush};
+      campaign::narrow_to_collector(options, storage, layout, world.size(), split.collector, 0);
+      const auto s = campaign::run_manager(split.farm, dir, identity, storage, options);
       std::printf(
           "summary handed_out %zu recorded %zu acknowledged %zu interrupted %zu stopped %d "
           "unfinished %zu fingerprints_missing %zu\n",
@@ -111,11 +119,12 @@ int main(int argc, char** argv) {
       if (s.abandoned_groups > 0)
         core::abort_job(world, "collector",
                         std::to_string(s.abandoned_groups) + " worker groups never answered");
-      if (!merge_out.empty() && s.unfinished == 0 && s.fingerprints_missing == 0) {
+      const bool complete = split.role_comm.all(s.unfinished == 0 && s.fingerprints_missing == 0);
+      if (!merge_out.empty() && complete) {
         campaign::MergeOptions merge_options;
         merge_options.count = count;
-        const auto m = campaign::merge(dir, merge_out, merge_options);
-        std::printf("merged %zu\n", m.rows);
+        const auto m = campaign::merge(dir, merge_out, merge_options, split.role_comm);
+        if (split.role_comm.is_root()) std::printf("merged %zu\n", m.rows);
         std::fflush(stdout);
       }
     } else if (split.role == campaign::Role::worker) {
@@ -128,7 +137,7 @@ int main(int argc, char** argv) {
       // The late group first, while the trainers are in step (a collective over them).
       const auto late = campaign::join_pool(split.role_comm, layout, world.size());
       test_campaign::FakeEncoder encoder(identity.fingerprint_length, encode_ms);
-      campaign::run_encoder_pass(split.farm, split.role_comm, encoder, options);
+      campaign::run_encoder_pass(split.farm, split.farm_trainers, encoder, options);
       if (split.role_comm.size() == 1) {
         std::printf("encoder asked %zu\n", encoder.asked.size());
         std::fflush(stdout);

@@ -5,6 +5,9 @@
 // drawn moment (mpirun then ends the job), and check the folder. Odd seeds run a campaign
 // that trains its VAE: one trainer "trains" 150 ms, then encodes every id (1 ms each) while
 // the two groups simulate, and joins them, so kills also land during the encoder pass.
+// Seeds 2, 8, 14, ... run the killed job with two collectors (2 collectors, 2 workers) and
+// the reruns with one; seeds 4, 10, 16, ... the other way round: resume does not depend on
+// the layout (campaign/collectors.hpp).
 // The checks:
 //   - every record acknowledged before the kill is there (rebuild() holds its id with at
 //     least the acknowledged attempts, terminal if the acknowledged record was);
@@ -36,6 +39,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "campaign/fingerprints.hpp"
@@ -184,13 +188,14 @@ void check_after(const fs::path& dir, const std::vector<Ack>& acks,
             (long long)a.id);
   }
   // A terminal record in two places is a duplicate, except shard k and journal segment k
-  // at the same position: a crash between committing a shard and deleting its segment
-  // leaves the same records in both (collector_storage.hpp).
+  // of one collector at the same position: a crash between committing a shard and
+  // deleting its segment leaves the same records in both (collector_storage.hpp).
   const auto scan = campaign::scan_folder(dir, false, &id);
-  std::map<std::int64_t, std::set<std::pair<std::int64_t, std::int64_t>>> terminal;
+  std::map<std::int64_t, std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>>> terminal;
   for (const auto& c : scan.candidates)
     if (campaign::is_terminal(c.status, c.attempts, 3) &&
-        terminal[c.ve_id].insert({c.part, c.position}).second && terminal[c.ve_id].size() == 2)
+        terminal[c.ve_id].insert({c.collector, c.part, c.position}).second &&
+        terminal[c.ve_id].size() == 2)
       CHECK(false, "%s: id %lld has two terminal records", when.c_str(), (long long)c.ve_id);
 }
 
@@ -262,7 +267,8 @@ int main(int argc, char** argv) {
       }
   };
   const auto job_args = [&](const fs::path& dir, const fs::path& pid_dir, int min_ms, int max_ms,
-                            bool trained, int train_ms = 150, int encode_ms = 1) {
+                            bool trained, int train_ms = 150, int encode_ms = 1,
+                            int collectors = 1) {
     std::vector<std::string> args{mpirun,
                                   "-n",
                                   std::to_string(ranks),
@@ -285,7 +291,9 @@ int main(int argc, char** argv) {
                                   "--pid-dir",
                                   pid_dir.string(),
                                   "--merge",
-                                  (dir / "campaign.h5").string()};
+                                  (dir / "campaign.h5").string(),
+                                  "--collectors",
+                                  std::to_string(collectors)};
     if (trained)
       for (const auto& a :
            {std::string("--trainers"), std::string("1"), std::string("--train-ms"),
@@ -296,10 +304,10 @@ int main(int argc, char** argv) {
   // Reruns without interference until a job completes the campaign.
   const auto finish = [&](const fs::path& dir, const fs::path& pid_dir, std::vector<Ack>& acks,
                           std::vector<std::int64_t>& fingerprint_acks, bool trained,
-                          const std::string& when) {
+                          const std::string& when, int collectors) {
     for (int rerun = 0; rerun < 3; ++rerun) {
       const auto had = trained ? fingerprinted(dir).size() : 0;
-      const auto job = run_job(job_args(dir, pid_dir, 0, 4, trained, 0), nullptr);
+      const auto job = run_job(job_args(dir, pid_dir, 0, 4, trained, 0, 1, collectors), nullptr);
       const auto more = acks_in(job.output);
       acks.insert(acks.end(), more.begin(), more.end());
       const auto fps = numbers_after(job.output, "fingerprint");
@@ -326,6 +334,7 @@ int main(int argc, char** argv) {
     const fs::path dir = scratch / ("seed_" + std::to_string(seed)), pid_dir = dir / "pids";
     fs::create_directories(pid_dir);
     const bool trained = seed % 2 == 1;
+    const int killed_collectors = seed % 6 == 2 ? 2 : 1, rerun_collectors = seed % 6 == 4 ? 2 : 1;
     const int victim = std::uniform_int_distribution<int>(0, ranks - 1)(rng);
     // Drawn from when every rank has written its pid (MPI is up; the collector is
     // reading the folder) to a little after the job's work would end (tasks of 2-12 ms
@@ -338,7 +347,8 @@ int main(int argc, char** argv) {
         in_pass ? std::size_t(std::uniform_int_distribution<int>(1, 160)(rng)) : 0;
     double pids_at = -1;
     bool killed = false;
-    const auto job = run_job(job_args(dir, pid_dir, 2, 12, trained, 150, trained ? 2 : 1),
+    const auto job = run_job(job_args(dir, pid_dir, 2, 12, trained, 150, trained ? 2 : 1,
+                                      killed_collectors),
                              [&](pid_t, const std::string& out, double ms) {
                                if (pids_at < 0) {
                                  if (rank_pids(pid_dir).size() < std::size_t(ranks)) return false;
@@ -355,8 +365,10 @@ int main(int argc, char** argv) {
     auto fingerprint_acks = numbers_after(job.output, "fingerprint");
     const std::string moment = in_pass ? "after " + std::to_string(kill_after) + " fingerprints"
                                        : std::to_string(int(kill_ms)) + " ms after start-up";
-    std::printf("%s%s: rank %d killed %s (%s), %zu acknowledged, %zu fingerprints, job exit %d\n",
-                when.c_str(), trained ? " (trainer)" : "", victim, moment.c_str(),
+    std::printf("%s%s, %d then %d collector(s): rank %d killed %s (%s), %zu acknowledged, %zu "
+                "fingerprints, job exit %d\n",
+                when.c_str(), trained ? " (trainer)" : "", killed_collectors, rerun_collectors,
+                victim, moment.c_str(),
                 killed ? "killed" : "the job had ended", acks.size(), fingerprint_acks.size(),
                 job.exit_code);
     std::fflush(stdout);
@@ -364,7 +376,7 @@ int main(int argc, char** argv) {
     fs::create_directories(pid_dir);
     check_after(dir, acks, fingerprint_acks, trained, when + ", after the kill");
     snapshot(dir, "seed" + std::to_string(seed));
-    finish(dir, pid_dir, acks, fingerprint_acks, trained, when);
+    finish(dir, pid_dir, acks, fingerprint_acks, trained, when, rerun_collectors);
   }
   const double chaos_s = std::chrono::duration<double>(Clock::now() - t0).count();
 
@@ -400,7 +412,7 @@ int main(int argc, char** argv) {
     CHECK(std::int64_t(fingerprint_acks.size()) < count,
           "usr1: the encoder pass was not cut short (%zu fingerprints)", fingerprint_acks.size());
     check_after(dir, acks, fingerprint_acks, true, "usr1");
-    finish(dir, pid_dir, acks, fingerprint_acks, true, "usr1");
+    finish(dir, pid_dir, acks, fingerprint_acks, true, "usr1", 1);
   }
 
   CHECK(test_chaos::h5py_reads_all(h5_files, scratch / "h5_files.txt"),

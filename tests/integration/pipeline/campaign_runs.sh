@@ -10,6 +10,12 @@
 #          shards of two campaigns (seeds differ) in one folder: merge refuses, writes nothing
 #   encode a VAE checkpoint (one training step, campaign_encode.toml): workers encode each VE
 #          inline; the fingerprints are the checkpoint's length, finite, and differ by VE
+#   collectors  2 collectors + 2 workers (np 4) give the rows of 1 collector (np 2), each
+#          collector wrote its own shards; `mpirun -n 2 mspipe campaign merge` writes the
+#          file of the serial merge (every dataset and attribute equal)
+#   relayout  SIGKILL a 2-collector run mid-way and rerun with 1 collector, and a 1-collector
+#          run rerun with 2: the rows of an uninterrupted run, no id twice (the merge refuses
+#          duplicates)
 set -u
 case_=$1 scratch=$2 mspipe=$3 config=$4
 shift 4
@@ -20,14 +26,14 @@ fail() { echo "campaign_runs $case_: $*"; exit 1; }
 run() {  # DIR NP ARGS...: runs the campaign with its output under DIR
   local dir=$1 np=$2
   shift 2
-  mkdir -p "$dir" && (cd "$dir" && "${mpi[@]}" -n "$np" --oversubscribe --bind-to none "$mspipe" "$config" "$@")
+  mkdir -p "$dir" && (cd "$dir" && "${mpi[@]}" -n "$np" --oversubscribe --bind-to none "$mspipe" "${cfg:-$config}" "$@")
 }
 # Starts a run in the background, waits until `records` records are durable (committed
 # shards of 2), and sends `signal` to mpirun or to its ranks.
 interrupt() {  # DIR NP SIGNAL TARGET(mpirun|ranks)
   local dir=$1 np=$2 sig=$3 target=$4
   mkdir -p "$dir"
-  (cd "$dir" && exec "${mpi[@]}" -n "$np" --oversubscribe --bind-to none "$mspipe" "$config") >"$dir.log" 2>&1 &
+  (cd "$dir" && exec "${mpi[@]}" -n "$np" --oversubscribe --bind-to none "$mspipe" "${cfg:-$config}") >"$dir.log" 2>&1 &
   local pid=$!
   for _ in $(seq 600); do
     [ -e "$dir/results/campaign/shard_0_0.h5" ] && break
@@ -101,6 +107,33 @@ ok = fp.shape == (2, 4) and np.all(np.isfinite(fp)) and np.any(fp[0] != fp[1]) a
 sys.exit(0 if ok and len(digest) > 0 else 1)
 PY
     ;;
+  collectors)
+    sed 's/^trainers = 0/trainers = 0\ncollectors = 2/' "$config" >c2.toml
+    run a 2 || fail "np 2 failed"
+    cfg=$PWD/c2.toml run b 4 || fail "np 4 with 2 collectors failed"
+    ls b/results/campaign/shard_0_*.h5 b/results/campaign/shard_1_*.h5 >/dev/null || fail "not every collector wrote shards"
+    /usr/bin/python3 "$same" a/results/campaign.h5 b/results/campaign.h5 || exit 1
+    "${mpi[@]}" -n 1 "$mspipe" campaign merge b/results/campaign -o serial.h5 || fail "serial merge failed"
+    "${mpi[@]}" -n 2 --oversubscribe "$mspipe" campaign merge b/results/campaign -o parallel.h5 || fail "merge on 2 ranks failed"
+    /usr/bin/python3 - <<'PY' || fail "the merge on 2 ranks differs from the serial one"
+import h5py, sys
+with h5py.File("serial.h5", "r") as a, h5py.File("parallel.h5", "r") as b:
+    bad = [k for k in set(a) | set(b) if k not in a or k not in b or a[k][()].tobytes() != b[k][()].tobytes()]
+    bad += ["attribute " + k for k in set(a.attrs) | set(b.attrs) if str(a.attrs.get(k)) != str(b.attrs.get(k))]
+print("merge on 2 ranks vs serial:", bad or "identical")
+sys.exit(1 if bad else 0)
+PY
+    ;;
+  relayout)
+    sed 's/^trainers = 0/trainers = 0\ncollectors = 2/' "$config" >c2.toml
+    run ref 2 || fail "reference run failed"
+    cfg=$PWD/c2.toml interrupt k 4 KILL ranks && fail "a killed run exited 0"
+    [ -e k/results/campaign.h5 ] && fail "a killed run wrote campaign.h5"
+    run k 2 || fail "rerun with 1 collector after SIGKILL of 2 failed"
+    /usr/bin/python3 "$same" ref/results/campaign.h5 k/results/campaign.h5 || exit 1
+    interrupt j 3 KILL ranks && fail "a killed run exited 0"
+    cfg=$PWD/c2.toml run j 4 || fail "rerun with 2 collectors after SIGKILL of 1 failed"
+    /usr/bin/python3 "$same" ref/results/campaign.h5 j/results/campaign.h5 || exit 1 ;;
   *) fail "unknown case" ;;
 esac
 echo "campaign_runs $case_: ok"

@@ -17,6 +17,11 @@ torch::Tensor load_batch(const VeSource& source, std::span<const std::int64_t> i
   return x;
 }
 
+std::vector<float> floats_of(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
 EvalResult evaluate(Vae& model, const VeSource& source, const std::vector<std::int64_t>& indices,
                     const core::Comm& comm, int batch, const LossOptions& loss, std::int64_t phi4_limit) {
   torch::NoGradGuard no_grad;

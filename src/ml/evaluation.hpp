@@ -14,6 +14,10 @@ namespace mspipe::ml {
 // Loads VEs `indices` of `source` into an (n, 3, D, D, D) float tensor.
 torch::Tensor load_batch(const VeSource& source, std::span<const std::int64_t> indices);
 
+// The values of `t` as floats, in its row-major order (for results handed to callers
+// without LibTorch).
+std::vector<float> floats_of(const torch::Tensor& t);
+
 struct EvalResult {
   std::int64_t count = 0;
   double bce = 0, spectral = 0, kl = 0, total = 0;  // means over the VEs

@@ -11,13 +11,6 @@
 
 namespace mspipe::ml {
 
-namespace {
-std::vector<float> floats_of(const torch::Tensor& t) {
-  const auto c = t.to(torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-}  // namespace
-
 ReconstructedBlock reconstruct_set(const core::Comm& comm, const InferenceOptions& options,
                                    const VeSource& source,
                                    const std::vector<std::int64_t>& indices) {

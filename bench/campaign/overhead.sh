@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# overhead.sh [NP] [COUNT]: the campaign's own cost on a real small Mg campaign
-# (overhead_mg.toml: COUNT VEs of 16^3, default 12, on NP ranks, default 3 = 1 collector
-# + 2 one-rank workers). Overhead = wall time of the campaign stage against the ideal,
+# overhead.sh [NP] [COUNT] [DOWNSAMPLE]: the campaign's own cost on a real small Mg campaign
+# (overhead_mg.toml: COUNT VEs of 16^3, default 12, simulated on (16 / DOWNSAMPLE)^3 grids,
+# default 1, on NP ranks, default 3 = 1 collector + 2 one-rank workers). Many short
+# simulations per worker (e.g. `overhead.sh 3 200 2`) measure the farm; few long ones
+# mostly the tail. Overhead = wall time of the campaign stage against the ideal,
 # the sum of the simulations' wall_s divided by the worker count (target <= 1 %). The
 # stage's time includes start-up, the tail (the last VE runs while other groups idle) and
 # the final merge; run on an idle machine (note `uptime` below), COUNT a multiple of the
 # workers.
 set -euo pipefail
-np=${1:-3} count=${2:-12}
+np=${1:-3} count=${2:-12} downsample=${3:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 mspipe=${MSPIPE:-$here/../../build/release/drivers/mspipe}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sed "s/^count = 12/count = $count/" "$here/overhead_mg.toml" >"$work/overhead.toml"
+sed -e "s/^count = 12/count = $count/" -e "s/^downsample = 1/downsample = $downsample/" \
+  "$here/overhead_mg.toml" >"$work/overhead.toml"
 cd "$work"
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 echo "load before: $(uptime)"

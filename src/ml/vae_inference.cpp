@@ -36,10 +36,13 @@ Vae load_for_inference(const core::Comm& comm, const InferenceOptions& options,
 std::string describe_checkpoint(const std::filesystem::path& checkpoint) {
   const auto c = read_checkpoint_header(checkpoint);
   const auto& m = c.model;
-  return fmt::format("{}, width {}, latent {}, hidden {}, {}^3, {} norm (epoch {}, step {})",
-                     m.architecture(), m.width, m.latent, m.hidden, m.ve_size,
-                     m.norm == Norm::batch ? "batch" : "group", c.position.epoch,
-                     c.position.global_step);
+  // plain_conv has no hidden layer and no normalisation: name only what the model has.
+  const auto resnet_parts =
+      m.family == Family::plain
+          ? std::string()
+          : fmt::format(", hidden {}, {} norm", m.hidden, m.norm == Norm::batch ? "batch" : "group");
+  return fmt::format("{}, width {}, latent {}{}, {}^3 (epoch {}, step {})", m.architecture(), m.width,
+                     m.latent, resnet_parts, m.ve_size, c.position.epoch, c.position.global_step);
 }
 
 }  // namespace mspipe::ml

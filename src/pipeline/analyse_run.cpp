@@ -57,14 +57,8 @@ AnalysedSet read_training(const AnalyseJob& job) {
 // The preset's generator at the model's VE size with the preset's physical box.
 microstructure::GeneratorParams preset_params(const AnalyseJob& job, const EdgeCaseSet& set,
                                               std::uint64_t& seed, const core::Comm& world) {
-  const auto cfg = core::load_config(set.file, world);
-  const auto root = cfg.root();
-  auto p = microstructure::parse_generator_params(root.section("generate"));
-  seed = 0;
-  if (auto run = root.optional_section("run"))
-    seed = std::uint64_t(run->integer("seed", 0, core::Range::non_negative()));
-  p.resolution *= double(p.size) / job.ve_size;
-  p.size = job.ve_size;
+  auto [p, preset_seed] = read_preset_at_size(set.file, job.ve_size, world);
+  seed = preset_seed;
   p.count = job.count;
   if (auto problem = microstructure::box_problem(p))
     throw core::ConfigError(

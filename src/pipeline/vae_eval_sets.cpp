@@ -62,16 +62,9 @@ EvalSetSpec read_eval_set(const std::filesystem::path& presets, const std::strin
       throw core::InputError(
           core::format_error(s.preset.string(), "no such preset (give --presets DIR)"));
   });
-  const auto cfg = core::load_config(s.preset, world);
-  const auto root = cfg.root();
-  s.params = microstructure::parse_generator_params(root.section("generate"));
-  std::uint64_t preset_seed = 0;
-  if (auto run = root.optional_section("run"))
-    preset_seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
-  s.seed = seed.value_or(preset_seed);
-  const double edge = s.params.size * s.params.resolution;  // physical edge, kept
-  s.params.size = ve_size;
-  s.params.resolution = edge / ve_size;
+  const auto preset = read_preset_at_size(s.preset, ve_size, world);
+  s.params = preset.params;
+  s.seed = seed.value_or(preset.seed);
   s.params.count = (name == "training" ? kTrainingTestFirstId : 0) + count;
   if (auto problem = microstructure::box_problem(s.params))
     throw core::InputError(

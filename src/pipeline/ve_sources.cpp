@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "core/config.hpp"
 #include "core/errors.hpp"
 #include "io/ve_set.hpp"
 #include "microstructure/generator.hpp"
@@ -78,6 +79,18 @@ std::unique_ptr<ml::VeSource> make_generated_source(const microstructure::Genera
                                                     std::uint64_t seed, std::int64_t first_id,
                                                     std::int64_t count) {
   return std::make_unique<GeneratedSource>(params, seed, first_id, count);
+}
+
+GeneratorPreset read_preset_at_size(const std::filesystem::path& file, int ve_size,
+                                    const core::Comm& world) {
+  const auto cfg = core::load_config(file, world);
+  const auto root = cfg.root();
+  GeneratorPreset p{microstructure::parse_generator_params(root.section("generate"))};
+  if (auto run = root.optional_section("run"))
+    p.seed = static_cast<std::uint64_t>(run->integer("seed", 0, core::Range::non_negative()));
+  p.params.resolution *= static_cast<double>(p.params.size) / ve_size;
+  p.params.size = ve_size;
+  return p;
 }
 
 }  // namespace mspipe::pipeline

@@ -28,7 +28,7 @@ set(MSPIPE_MODULE_DEPS
   "cp_damask:core texture microstructure cp io"
   "ml:core"
   "analysis:core texture microstructure cp"
-  "campaign:core texture microstructure io cp ml"
+  "campaign:core texture microstructure io cp"
   "pipeline:core texture microstructure io cp cp_damask ml analysis campaign")
 
 set(MSPIPE_MODULES "")
@@ -50,11 +50,13 @@ function(mspipe_module_deps name out)
   message(FATAL_ERROR "module '${name}' is not in MSPIPE_MODULE_DEPS (cmake/MspipeTargets.cmake)")
 endfunction()
 
-# mspipe_add_module(name SOURCES ... LIBS ... PRIVATE_LIBS ...): one static library per
-# module. It links the mspipe modules the rule allows (those built in this
-# configuration: ml only with LibTorch); LIBS and PRIVATE_LIBS are outside libraries.
+# mspipe_add_module(name SOURCES ... LIBS ... PRIVATE_LIBS ... [NOT_LINKED module ...]): one
+# static library per module. It links the mspipe modules the rule allows (those built in
+# this configuration: ml only with LibTorch) but those NOT_LINKED names (their users link
+# them: the pipeline's torch-using files, src/pipeline/CMakeLists.txt); LIBS and
+# PRIVATE_LIBS are outside libraries.
 function(mspipe_add_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;LIBS;PRIVATE_LIBS" ${ARGN})
+  cmake_parse_arguments(M "" "" "SOURCES;LIBS;PRIVATE_LIBS;NOT_LINKED" ${ARGN})
   foreach(lib ${M_LIBS} ${M_PRIVATE_LIBS})
     if(lib MATCHES "^mspipe(::|_)(${_mspipe_module_names})$")
       message(FATAL_ERROR "mspipe_${name}: module edges come from MSPIPE_MODULE_DEPS, not LIBS (${lib})")
@@ -63,7 +65,7 @@ function(mspipe_add_module name)
   mspipe_module_deps(${name} allowed)
   set(modules "")
   foreach(dep ${allowed})
-    if(TARGET mspipe_${dep})
+    if(TARGET mspipe_${dep} AND NOT dep IN_LIST M_NOT_LINKED)
       list(APPEND modules mspipe::${dep})
     endif()
   endforeach()

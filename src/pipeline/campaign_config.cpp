@@ -18,9 +18,7 @@
 #include "cp/simulation.hpp"
 #include "io/ve_set.hpp"
 #include "texture/symmetry.hpp"
-#if MSPIPE_HAVE_ML
-#include "ml/ve_encoder.hpp"
-#endif
+#include "pipeline/ml_plugin.hpp"
 
 namespace mspipe::pipeline {
 
@@ -135,10 +133,10 @@ CampaignInputs check_campaign_inputs(const CampaignConfig& c) {
   }
   if (c.vae_checkpoint) {
 #if MSPIPE_HAVE_ML
-    const auto m = ml::checkpoint_model(*c.vae_checkpoint);
-    if (m.ve_size != edge)
+    const int ve_size = ml_plugin("campaign.vae_checkpoint").checkpoint_model(*c.vae_checkpoint).first;
+    if (ve_size != edge)
       c.checkpoint_ref.fail(fmt::format("the model of {} takes {}^3 VEs, the campaign's VEs are {}^3",
-                                        c.vae_checkpoint->string(), m.ve_size, edge));
+                                        c.vae_checkpoint->string(), ve_size, edge));
 #else
     c.checkpoint_ref.fail("this mspipe was built without LibTorch: it cannot encode");
 #endif
@@ -149,7 +147,7 @@ CampaignInputs check_campaign_inputs(const CampaignConfig& c) {
 
 std::int64_t fingerprint_length(const CampaignConfig& c, int vae_latent) {
 #if MSPIPE_HAVE_ML
-  if (c.vae_checkpoint) return ml::checkpoint_model(*c.vae_checkpoint).latent;
+  if (c.vae_checkpoint) return ml_plugin("campaign.vae_checkpoint").checkpoint_model(*c.vae_checkpoint).second;
 #endif
   return vae_latent;
 }

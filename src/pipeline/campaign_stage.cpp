@@ -23,8 +23,8 @@
 #include "pipeline/campaign_worker.hpp"
 #include "pipeline/stage.hpp"
 #if MSPIPE_HAVE_ML
+#include "pipeline/ml_plugin.hpp"
 #include "pipeline/vae_setup.hpp"
-#include "pipeline/vae_stages.hpp"
 #endif
 
 #ifndef MSPIPE_VERSION
@@ -238,7 +238,7 @@ class CampaignStage final : public Stage {
   // while the trainers are still in step (task_farm.hpp).
   void run_trainer(const campaign::RoleSplit& roles, const CampaignPlan& plan, int world_size) {
 #if MSPIPE_HAVE_ML
-    if (!train_vae_on(roles.role_comm, *vae_, campaign::stop_signal_received))
+    if (!ml_plugin("a campaign trainer").train_vae(roles.role_comm, *vae_, campaign::stop_signal_received))
       core::log::info("campaign: VAE training stopped, checkpoint saved in {}", vae_->config.output_dir.string());
     auto farm = plan.farm;
     farm.vae_checkpoint_digest = core::file_digest(vae_->checkpoint());

@@ -5,9 +5,7 @@
 #include "core/comm.hpp"
 #include "cp/simulation.hpp"
 #include "microstructure/generator.hpp"
-#if MSPIPE_HAVE_ML
-#include "ml/ve_encoder.hpp"
-#endif
+#include "pipeline/ml_plugin.hpp"
 
 namespace mspipe::pipeline {
 
@@ -63,23 +61,23 @@ campaign::TaskOutcome CpTaskRunner::run(const core::Comm& group, const campaign:
 namespace {
 
 #if MSPIPE_HAVE_ML
-class VaeEncoder final : public campaign::Encoder {
+// Loads the ML plugin at the first VE on the group's rank 0 only: the other ranks of the
+// group never encode and stay without LibTorch.
+class PluginEncoder final : public campaign::Encoder {
  public:
-  VaeEncoder(const std::filesystem::path& checkpoint, CampaignVes& ves, int threads) : ves_(ves) {
-    options_.checkpoint = checkpoint;
-    options_.threads = threads;
-    options_.batch = 1;
-  }
+  PluginEncoder(const std::filesystem::path& checkpoint, CampaignVes& ves, int threads)
+      : checkpoint_(checkpoint), ves_(ves), threads_(threads) {}
   std::vector<float> fingerprint(const core::Comm& group, std::int64_t id) override {
     if (!group.is_root()) return {};
-    if (!model_) model_ = std::make_unique<ml::VeEncoder>(options_);  // loaded at the first VE
-    return model_->encode(ves_.get(id).euler);
+    if (!encoder_) encoder_ = ml_plugin("the campaign's encoder").make_vae_encoder(checkpoint_, ves_, threads_);
+    return encoder_->fingerprint(group, id);
   }
 
  private:
+  std::filesystem::path checkpoint_;
   CampaignVes& ves_;
-  ml::InferenceOptions options_;
-  std::unique_ptr<ml::VeEncoder> model_;
+  int threads_;
+  std::unique_ptr<campaign::Encoder> encoder_;
 };
 #endif
 
@@ -88,7 +86,7 @@ class VaeEncoder final : public campaign::Encoder {
 std::unique_ptr<campaign::Encoder> make_vae_encoder(const std::filesystem::path& checkpoint, CampaignVes& ves,
                                                     int threads) {
 #if MSPIPE_HAVE_ML
-  return std::make_unique<VaeEncoder>(checkpoint, ves, threads);
+  return std::make_unique<PluginEncoder>(checkpoint, ves, threads);
 #else
   (void)checkpoint, (void)ves, (void)threads;
   return nullptr;

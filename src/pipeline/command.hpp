@@ -3,6 +3,7 @@
 // to the registry; the driver parses the command line once and runs the chosen one.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI { class App; }
@@ -37,11 +38,14 @@ void add_cp_commands(CommandRegistry& reg);
 void add_generate_commands(CommandRegistry& reg);
 void add_diagnostics_commands(CommandRegistry& reg);
 void add_campaign_commands(CommandRegistry& reg);
-void add_vae_commands(CommandRegistry& reg);  // only when built with LibTorch (MSPIPE_HAVE_ML)
-void add_analyse_commands(CommandRegistry& reg);  // only with LibTorch: it encodes the edge-case sets
-void add_surrogate_commands(CommandRegistry& reg);  // only with LibTorch
+// In the ML plugin (built with LibTorch only; MlRegistry::add_commands calls them):
+void add_vae_commands(CommandRegistry& reg);
+void add_analyse_commands(CommandRegistry& reg);  // it encodes the edge-case sets
+void add_surrogate_commands(CommandRegistry& reg);
 
-// Builds the full command-line interface.
-void add_all_commands(CommandRegistry& reg);
+// Builds the full command-line interface. The ML plugin's commands (ml_plugin.hpp) are
+// stand-ins that take any arguments and have no run, returned here, unless `ml_command`
+// names the one chosen: then the plugin is loaded and its commands added instead.
+std::vector<CLI::App*> add_all_commands(CommandRegistry& reg, std::string_view ml_command = {});
 
 }  // namespace mspipe::pipeline

@@ -65,7 +65,7 @@ int run_config(const std::filesystem::path& config, const core::Comm& world, con
   }
   for (const auto& n : known_stages()) {
     if (std::find(names.begin(), names.end(), n) != names.end()) continue;
-    for (const auto& sec : make_stage(n)->sections())
+    for (const auto& sec : stage_sections(n))
       if (root.has(sec) && std::find(used.begin(), used.end(), sec) == used.end())
         core::log::info("note: [{}] is not used: stage \"{}\" is not in run.stages", sec, n);
   }

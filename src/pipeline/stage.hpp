@@ -58,6 +58,9 @@ RunContext read_run_context(const core::Section& root, const std::filesystem::pa
 // The stages in the order they can run, and a factory by name (nullptr if unknown).
 const std::vector<std::string>& known_stages();
 std::unique_ptr<Stage> make_stage(std::string_view name);
+// The sections the stage `name` owns before it is configured, without loading the ML
+// plugin for its stages (ml_plugin.hpp).
+std::vector<std::string> stage_sections(std::string_view name);
 
 // Loads the configuration, configures the named stages and runs them (or, with
 // options.dry_run, reports what they would do).

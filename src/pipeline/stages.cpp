@@ -2,13 +2,9 @@
 
 #include "pipeline/campaign_stage.hpp"
 #include "pipeline/generate_stage.hpp"
+#include "pipeline/ml_plugin.hpp"
 #include "pipeline/simulate_stage.hpp"
 #include "pipeline/stage.hpp"
-#if MSPIPE_HAVE_ML
-#include "pipeline/vae_stages.hpp"
-#include "pipeline/analyse_stage.hpp"
-#include "pipeline/surrogate_stage.hpp"
-#endif
 
 namespace mspipe::pipeline {
 
@@ -27,12 +23,18 @@ std::unique_ptr<Stage> make_stage(std::string_view name) {
   if (name == "simulate") return make_simulate_stage();
   if (name == "campaign") return make_campaign_stage();
 #if MSPIPE_HAVE_ML
-  if (name == "train_vae") return make_train_vae_stage();
-  if (name == "encode") return make_encode_stage();
-  if (name == "analyse") return make_analyse_stage();
-  if (name == "train_surrogate") return make_train_surrogate_stage();
+  // The torch-using stages live in the ML plugin: asking for one loads it.
+  if (ml_stage_sections(name)) return ml_plugin(std::string("stage ") + std::string(name)).make_stage(name);
 #endif
   return nullptr;
+}
+
+std::vector<std::string> stage_sections(std::string_view name) {
+#if MSPIPE_HAVE_ML
+  if (const auto* sections = ml_stage_sections(name)) return *sections;
+#endif
+  const auto stage = make_stage(name);
+  return stage ? stage->sections() : std::vector<std::string>{};
 }
 
 }  // namespace mspipe::pipeline

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "campaign/progress.hpp"
 #include "campaign/state.hpp"
 #include "campaign/stop_signal.hpp"
+#include "core/errors.hpp"
 #include "core/log.hpp"
 
 namespace mspipe::campaign {
@@ -48,7 +50,7 @@ std::string format_seconds(double s) {
 class Manager {
  public:
   Manager(const core::Comm& farm, const std::filesystem::path& dir, const Identity& identity,
-          const StorageOptions& storage, const FarmOptions& options)
+          const StorageOptions& storage, const FarmOptions& options, const core::Comm* collectors)
       : farm_(farm),
         options_(options),
         layout_(layout_of(identity)),
@@ -66,7 +68,7 @@ class Manager {
           std::to_string(farm.size()) + " farm ranks");
     expected_groups_ = options.groups + (options.trainers + rps - 1) / rps;  // the last late group may be smaller
     next_report_s_ = options.progress_interval_s;
-    const State state = rebuild(dir, {.max_attempts = options.max_attempts, .expect = &identity});
+    const State state = read_before_writing(dir, identity, options, collectors);
     for (std::int64_t id = options.first_id; id < options.first_id + options.count; ++id) {
       const Entry* e = state.find(id);
       if (!e) {
@@ -91,6 +93,28 @@ class Manager {
       fp_storage.family = PartFamily::fingerprints;
       fp_storage_.emplace(dir, fingerprint_identity(identity), fp_storage);
     }
+  }
+
+  // Opening the storage changes the folder (covered journal segments and stale temporaries
+  // are removed, a full shard may be committed), and every collector reads the whole folder
+  // first: with several collectors none opens its storage before all have read it, or a
+  // reader would find a listed file gone. A collector that cannot read makes all of them
+  // fail with the lowest failing collector's message.
+  static State read_before_writing(const std::filesystem::path& dir, const Identity& identity,
+                                   const FarmOptions& options, const core::Comm* collectors) {
+    const RebuildOptions rebuild_options{.max_attempts = options.max_attempts, .expect = &identity};
+    if (!collectors) return rebuild(dir, rebuild_options);
+    std::optional<State> state;
+    core::collective(*collectors, [&] {
+      try {
+        state.emplace(rebuild(dir, rebuild_options));
+      } catch (const core::CollectiveError&) {
+        throw;
+      } catch (const std::exception& e) {
+        throw core::CollectiveError(e.what(), core::ExitCode::failure);
+      }
+    });
+    return std::move(*state);
   }
 
   FarmSummary run() {
@@ -502,10 +526,10 @@ Record record_of(const Task& t, TaskOutcome out, std::vector<float> fingerprint,
 
 FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir,
                         const Identity& identity, const StorageOptions& storage,
-                        const FarmOptions& options) {
+                        const FarmOptions& options, const core::Comm* collectors) {
   std::optional<Manager> manager;
   try {
-    manager.emplace(farm, dir, identity, storage, options);
+    manager.emplace(farm, dir, identity, storage, options, collectors);
   } catch (...) {
     // The folder could not be read or opened (another campaign's files, a second writer):
     // the groups are told to stop at once, so that the error ends the job cleanly on

@@ -168,9 +168,11 @@ struct FarmSummary {
 
 // The collector's side. Reads the folder (rebuild()), opens its storage, runs the farm
 // until every id is terminal or a stop completes, and closes the storage (finish()).
+// `collectors`: every collector of the run (each calls this once), so that no storage is
+// opened before all have read the folder; nullptr for a single collector.
 FarmSummary run_manager(const core::Comm& farm, const std::filesystem::path& dir,
                         const Identity& identity, const StorageOptions& storage,
-                        const FarmOptions& options);
+                        const FarmOptions& options, const core::Comm* collectors = nullptr);
 
 // A worker group's side: every rank of `group` calls it; returns when told to stop.
 // Returns the number of tasks this group ran. Trainers call it after their encoder pass

@@ -213,7 +213,7 @@ class CampaignStage final : public Stage {
     auto farm = plan.farm;
     auto storage = plan.storage;
     campaign::narrow_to_collector(farm, storage, config_.layout, world_size, roles.collector, shard);
-    const auto s = campaign::run_manager(roles.farm, config_.folder, plan.identity, storage, farm);
+    const auto s = campaign::run_manager(roles.farm, config_.folder, plan.identity, storage, farm, &roles.role_comm);
     if (s.abandoned_groups > 0)  // ranks stuck in a task cannot be joined: the driver aborts the job
       throw std::runtime_error(fmt::format(
           "campaign: {} worker group(s) never answered; everything else is durable, rerun to resume",

@@ -26,7 +26,8 @@ microstructure::GeneratorParams generator_of(const io::CampaignIdentity& id, con
 
 #if MSPIPE_HAVE_ANALYSIS
 
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s) {
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s,
+                               std::int64_t components) {
   const auto params = generator_of(c.identity, s.campaign.string());
   const analysis::Crystal crystal{params.lattice == texture::Lattice::hexagonal ? cp::Bravais::hP : cp::Bravais::cF};
   BaselineInputs b;
@@ -46,7 +47,7 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
       std::vector<Eigen::Index> train;
       for (std::size_t i = 0; i < roles.size(); ++i)
         if (roles[i] == ml::SplitRole::train) train.push_back(static_cast<Eigen::Index>(i));
-      const auto pca = analysis::fit_pca(x(train, Eigen::all), static_cast<int>(c.rows.inputs));
+      const auto pca = analysis::fit_pca(x(train, Eigen::all), static_cast<int>(components));
       x = pca.project(x);
     }
     b.length = x.cols();
@@ -61,7 +62,7 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
 
 #else
 
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&) {
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&, std::int64_t) {
   BaselineInputs b;
   b.note = fmt::format("{}: the analysis module is not in this build", kind);
   return b;

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <optional>
 
 #include "core/atomic_file.hpp"
 #include "core/comm.hpp"
@@ -20,6 +19,7 @@
 #include "ml/vae_encode.hpp"
 #include "ml/ve_encoder.hpp"
 #include "pipeline/surrogate_baselines.hpp"
+#include "pipeline/surrogate_fingerprints.hpp"
 #include "pipeline/surrogate_predict_ves.hpp"
 #include "pipeline/surrogate_report.hpp"
 #include "pipeline/surrogate_stage.hpp"
@@ -42,39 +42,6 @@ struct Row {
   double feature_s = 0, train_s = 0;
   std::string note;  // why an input has no score
 };
-
-// The campaign's VEs at the model's size: a VE-set file when [surrogate.compare] ve_set
-// names one, else regenerated from the campaign's identity (seed and generator
-// parameters); a model smaller than the VEs by a whole factor sees every factor-th voxel,
-// the cells a campaign with that downsample simulated (at_model_size).
-std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const CampaignRows& c, int ve_size) {
-  const auto& ids = c.rows.ve_id;
-  if (!s.ve_set.empty()) return at_model_size(ve_set_by_id(s.ve_set, ids), ve_size);
-  const auto lo = *std::min_element(ids.begin(), ids.end()), hi = *std::max_element(ids.begin(), ids.end());
-  std::vector<std::int64_t> index;
-  for (auto id : ids) index.push_back(id - lo);
-  const auto params = generator_of(c.identity, s.campaign.string());
-  return at_model_size(owning_subset(make_generated_source(params, c.identity.seed, lo, hi - lo + 1), std::move(index)),
-                       ve_size);
-}
-
-// mu of `checkpoint`'s encoder for every converged record of `c`, in the campaign's
-// order, on rank 0 (each rank encodes a block). Collective.
-std::vector<float> encode_campaign(const SurrogateSetup& s, const CampaignRows& c,
-                                   const std::filesystem::path& checkpoint, std::int64_t* latent,
-                                   const core::Comm& world) {
-  std::unique_ptr<ml::VeSource> ves;
-  // Every rank builds the same VE source (regeneration is deterministic) and encodes its block.
-  core::collective(world, [&] { ves = campaign_ves(s, c, ml::checkpoint_model(checkpoint).ve_size); });
-  ml::InferenceOptions o;
-  o.checkpoint = checkpoint;
-  o.threads = s.threads;
-  ml::EncodedBlock block;
-  core::collective(world, [&] { block = ml::encode_set(world, o, *ves); });
-  *latent = block.latent;
-  core::on_root(world, [&] { core::log::info("surrogate compare: {} encoded by {}", ves->describe(), checkpoint.string()); });
-  return world.gatherv(std::span<const float>(block.mu), 0);
-}
 
 Row train_row(const std::string& name, const ml::SurrogateRows& rows, const SurrogateSetup& s,
               const ml::SurrogateMeta& meta, double feature_s) {
@@ -180,8 +147,12 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
   CampaignRows c;
   // Every rank reads the campaign: each encodes its share of the VEs for the control input.
   core::collective(world, [&] { c = read_campaign_rows(s.campaign); });
+  // A campaign run without a VAE gets its fingerprints from s.vae_checkpoint's encoder.
+  const auto t_encode = Clock::now();
+  if (wants(s, "fingerprint")) encode_when_missing(s, c, world);
+  const double encode_s = since(t_encode);
   const auto dir = s.output_dir / "compare";
-  core::prepare_outputs(world, {{dir, "surrogate.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
+  core::prepare_outputs(world, {{dir, s.output_dir_origin, s.output_dir_where, core::OutputPath::Kind::folder}});
 
   std::vector<Input> inputs;
   if (wants(s, "null")) inputs.emplace_back("null");
@@ -204,39 +175,23 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
     }
     inputs.push_back(std::move(in));
   }
-  // The VAE fingerprint: the campaign's own, or, for a campaign run without a VAE (no
-  // checkpoint digest: its /fingerprint is a placeholder), the campaign's VEs encoded by
-  // compare.vae_checkpoint.
-  std::optional<Input> fingerprint;
-  if (wants(s, "fingerprint")) {
-    fingerprint.emplace("fingerprint", c.rows);
-    if (c.identity.vae_checkpoint_digest.empty()) {
-      if (s.vae_checkpoint.empty()) {
-        fingerprint->note = "the campaign has no VAE fingerprints: needs surrogate.compare.vae_checkpoint";
-      } else {
-        const auto t0 = Clock::now();
-        std::int64_t latent = 0;
-        auto all = encode_campaign(s, c, s.vae_checkpoint, &latent, world);
-        core::on_root(world, [&] {
-          fingerprint->rows = with_inputs(c, std::move(all), latent);
-          fingerprint->feature_s = since(t0);
-        });
-      }
-    }
-  }
   core::on_root(world, [&] {
     for (const char* name : {"physics", "two_point"}) {
       if (!wants(s, name)) continue;
       const auto t0 = Clock::now();
       // 2-point statistics as long as the fingerprint they stand against.
-      const auto length = fingerprint && fingerprint->note.empty() ? fingerprint->rows.inputs : c.rows.inputs;
-      auto b = baseline_inputs(name, c, s, length);
+      auto b = baseline_inputs(name, c, s, c.rows.inputs);
       Input in{name};
       in.note = b.note;
       if (b.note.empty()) in.rows = with_inputs(c, std::move(b.x), b.length), in.feature_s = since(t0);
       inputs.push_back(std::move(in));
     }
-    if (fingerprint) inputs.push_back(std::move(*fingerprint));
+    if (wants(s, "fingerprint")) {
+      inputs.emplace_back("fingerprint", c.rows);
+      inputs.back().feature_s = encode_s;
+      if (lacks_fingerprints(c) && s.vae_checkpoint.empty())
+        inputs.back().note = "the campaign has no VAE fingerprints: needs surrogate.vae_checkpoint";
+    }
 
     std::vector<Row> rows;
     for (const auto& in : inputs) rows.push_back(score(in, c, s));

@@ -92,7 +92,7 @@ class DownsampledSource final : public ml::VeSource {
           for (std::size_t x = 0; x < n; ++x) out[k++] = fine_[f * x + D * (f * y + D * (f * z + D * c))];
   }
   std::string describe() const override {
-    return fmt::format("{}, every {}th voxel per axis ({}^3)", base_->describe(), f_, edge());
+    return fmt::format("{}, 1 voxel in {} per axis ({}^3)", base_->describe(), f_, edge());
   }
 
  private:

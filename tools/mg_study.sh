@@ -12,7 +12,9 @@
 #   tools/mg_study.sh --partial     an unfinished campaign: a snapshot in
 #                                   results/mg_study_partial (nothing under data/)
 # Environment: MSPIPE (the driver, default build/release/drivers/mspipe), RUN (a prefix for
-# the encoding commands, e.g. "mpirun -n 2"), CAMPAIGN_DIR (default results/mg_cpu/campaign).
+# the encoding commands, e.g. "mpirun -n 2"), CAMPAIGN_DIR (default results/mg_cpu/campaign),
+# LEARNING_CURVE (default the configuration's "250,500,1000,all"; a snapshot of a few
+# hundred VEs needs smaller sizes, e.g. "50,100,all").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MSPIPE=${MSPIPE:-build/release/drivers/mspipe}
@@ -46,6 +48,9 @@ if [ "$mode" != --from-data ]; then
   fi
 fi
 
+# The report's campaign statistics read <run>/campaign.h5.
+[ "$mode" != --from-data ] || cp "$data" "$out/campaign.h5"
+
 if [ ! -f "$VAE_CHECKPOINT" ]; then
   step "train the fingerprint VAE ($VAE_CONFIG)"
   "$MSPIPE" vae train "$VAE_CONFIG"
@@ -55,8 +60,9 @@ step "vae eval: phi4 against the input-blind reference"
 
 step "surrogate train on $data"
 $RUN "$MSPIPE" surrogate train "$SURROGATE_CONFIG" --campaign "$data" --output-dir "$out/surrogate"
-step "surrogate compare (learning curve 250, 500, 1000, all)"
-$RUN "$MSPIPE" surrogate compare "$SURROGATE_CONFIG" --campaign "$data" --output-dir "$out/surrogate"
+step "surrogate compare (learning curve ${LEARNING_CURVE:-250,500,1000,all})"
+$RUN "$MSPIPE" surrogate compare "$SURROGATE_CONFIG" --campaign "$data" --output-dir "$out/surrogate" \
+  ${LEARNING_CURVE:+--learning-curve "$LEARNING_CURVE"}
 
 step "figures and report"
 $PY tools/plot_surrogate.py "$out/surrogate"

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <stdexcept>
+
 #include "core/config.hpp"
 #include "core/errors.hpp"
 
@@ -24,10 +26,32 @@ microstructure::GeneratorParams generator_of(const io::CampaignIdentity& id, con
   }
 }
 
+microstructure::VolumeElement coarse_ve(const microstructure::VolumeElement& fine, int f) {
+  if (f < 1 || fine.size % f != 0)
+    throw std::invalid_argument(fmt::format("cannot downsample {}^3 voxels by {}", fine.size, f));
+  microstructure::VolumeElement ve;
+  ve.id = fine.id;
+  ve.size = fine.size / f;
+  ve.resolution = fine.resolution * f;
+  ve.grains = fine.grains;
+  const std::size_t D = static_cast<std::size_t>(fine.size), n = static_cast<std::size_t>(ve.size);
+  const std::size_t F = static_cast<std::size_t>(f), nv = n * n * n, nf = D * D * D;
+  ve.grain_id.resize(nv);
+  ve.euler.resize(3 * nv);
+  for (std::size_t z = 0; z < n; ++z)
+    for (std::size_t y = 0; y < n; ++y)
+      for (std::size_t x = 0; x < n; ++x) {
+        const std::size_t v = x + n * (y + n * z), u = F * x + D * (F * y + D * F * z);
+        ve.grain_id[v] = fine.grain_id[u];
+        for (std::size_t c = 0; c < 3; ++c) ve.euler[c * nv + v] = fine.euler[c * nf + u];
+      }
+  return ve;
+}
+
 #if MSPIPE_HAVE_ANALYSIS
 
 BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s,
-                               std::int64_t components) {
+                               std::int64_t components, int downsample) {
   const auto params = generator_of(c.identity, s.campaign.string());
   const analysis::Crystal crystal{params.lattice == texture::Lattice::hexagonal ? cp::Bravais::hP : cp::Bravais::cF};
   BaselineInputs b;
@@ -36,8 +60,9 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
   try {
     for (const auto id : c.rows.ve_id) {
       microstructure::generate_ve(params, c.identity.seed, id, ve);
-      rows.push_back(kind == "physics" ? analysis::descriptors(ve, crystal)
-                                       : analysis::two_point_statistics(ve, crystal.lattice));
+      const auto seen = downsample > 1 ? coarse_ve(ve, downsample) : ve;
+      rows.push_back(kind == "physics" ? analysis::descriptors(seen, crystal)
+                                       : analysis::two_point_statistics(seen, crystal.lattice));
     }
     auto x = analysis::stack_rows(rows);
     if (kind == "two_point") {
@@ -62,7 +87,7 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
 
 #else
 
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&, std::int64_t) {
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&, std::int64_t, int) {
   BaselineInputs b;
   b.note = fmt::format("{}: the analysis module is not in this build", kind);
   return b;

@@ -17,10 +17,17 @@ struct BaselineInputs {
   std::string note;      // set when the input cannot be made (then x is empty)
 };
 
-// "physics" or "two_point" for every converged record of `c`; the 2-point statistics are
-// reduced to `components` values (the fingerprint's length).
+// "physics" or "two_point" for every converged record of `c`, computed on the VE's grid of
+// 1 voxel in `downsample` per axis (the voxels the fingerprint's encoder sees); the
+// 2-point statistics are reduced to `components` values (the fingerprint's length).
 BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s,
-                               std::int64_t components);
+                               std::int64_t components, int downsample);
+
+// The VE on its grid of 1 voxel in `f` per axis, voxel (f x, f y, f z) (cp::grid_from_ve's
+// cells): grain ids and Euler channels sampled, the grain table kept (a grain the coarse
+// grid misses has no voxel, so no volume). Throws std::invalid_argument when f does not
+// divide the size.
+microstructure::VolumeElement coarse_ve(const microstructure::VolumeElement& fine, int f);
 
 // The generator parameters a campaign's identity holds (its [generate] TOML text).
 // Throws core::InputError naming the campaign when they do not parse.

@@ -179,8 +179,9 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
     for (const char* name : {"physics", "two_point"}) {
       if (!wants(s, name)) continue;
       const auto t0 = Clock::now();
-      // 2-point statistics as long as the fingerprint they stand against.
-      auto b = baseline_inputs(name, c, s, c.rows.inputs);
+      // 2-point statistics as long as the fingerprint they stand against, both from the
+      // voxels the fingerprint's encoder sees.
+      auto b = baseline_inputs(name, c, s, c.rows.inputs, model_downsample(s, c));
       Input in{name};
       in.note = b.note;
       if (b.note.empty()) in.rows = with_inputs(c, std::move(b.x), b.length), in.feature_s = since(t0);

@@ -40,6 +40,13 @@ std::vector<float> encode_campaign(const SurrogateSetup& s, const CampaignRows& 
   return world.gatherv(std::span<const float>(block.mu), 0);
 }
 
+int model_downsample(const SurrogateSetup& s, const CampaignRows& c) {
+  if (s.vae_checkpoint.empty()) return 1;
+  const int edge = generator_of(c.identity, s.campaign.string()).size;
+  const int ve_size = ml::checkpoint_model(s.vae_checkpoint).ve_size;
+  return ve_size > 0 && edge % ve_size == 0 ? edge / ve_size : 1;
+}
+
 bool lacks_fingerprints(const CampaignRows& c) { return c.identity.vae_checkpoint_digest.empty(); }
 
 void encode_when_missing(const SurrogateSetup& s, CampaignRows& c, const core::Comm& world) {

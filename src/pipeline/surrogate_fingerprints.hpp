@@ -29,6 +29,11 @@ std::vector<float> encode_campaign(const SurrogateSetup& s, const CampaignRows& 
                                    const std::filesystem::path& checkpoint, std::int64_t* latent,
                                    const core::Comm& world);
 
+// The factor at_model_size applies to the campaign's VEs for s.vae_checkpoint's model (1
+// without a checkpoint or when the sizes do not divide): the baselines computed from the
+// VEs use the same voxels. Throws core::InputError naming an unreadable checkpoint.
+int model_downsample(const SurrogateSetup& s, const CampaignRows& c);
+
 // True when the campaign's /fingerprint is a placeholder: it was run without a VAE (no
 // checkpoint digest).
 bool lacks_fingerprints(const CampaignRows& c);

@@ -3,6 +3,7 @@
 #include "cp/phase.hpp"
 #include "cp/simulation.hpp"
 #include "microstructure/generator.hpp"
+#include "pipeline/surrogate_baselines.hpp"
 #include "pipeline/ve_sources.hpp"
 
 namespace mspipe {
@@ -49,6 +50,23 @@ TEST(DownsampledSource, SeesTheCellsOfTheSimulatedGrid) {
       for (std::size_t c = 0; c < 3; ++c) ASSERT_EQ(coarse[c * n + cell], fine.euler[c * nf + v]) << cell;
     }
   }
+}
+
+// The baselines' coarse VE is the same grid: grain ids are the simulation's cells, Euler
+// channels what the downsampled encoder input holds, every grain kept.
+TEST(CoarseVe, IsTheSimulatedGridAndTheEncodersInput) {
+  const auto p = mg_like(32, 0.5);
+  const auto fine = microstructure::generate_ve(p, 20251130, 3);
+  const auto coarse = pipeline::coarse_ve(fine, 2);
+  EXPECT_EQ(coarse.size, 16);
+  EXPECT_DOUBLE_EQ(coarse.resolution, 1.0);
+  EXPECT_EQ(coarse.grains.size(), fine.grains.size());
+  EXPECT_EQ(coarse.grain_id, cp::grid_from_ve(fine, cp::make_phase(cp::preset_phase("Mg")), 2).material);
+  auto src = pipeline::make_downsampled_source(pipeline::make_generated_source(p, 20251130, 3, 1), 2);
+  std::vector<float> seen(src->floats_per_ve());
+  src->load(0, seen);
+  EXPECT_EQ(coarse.euler, seen);
+  EXPECT_THROW(pipeline::coarse_ve(fine, 5), std::invalid_argument);
 }
 
 TEST(DownsampledSource, RefusesAFactorThatDoesNotDivideTheVe) {

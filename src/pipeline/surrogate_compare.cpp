@@ -14,17 +14,12 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/output_path.hpp"
-#include "microstructure/generator.hpp"
 #include "ml/surrogate_control.hpp"
-#include "ml/vae_encode.hpp"
-#include "ml/ve_encoder.hpp"
 #include "pipeline/surrogate_baselines.hpp"
 #include "pipeline/surrogate_fingerprints.hpp"
-#include "pipeline/surrogate_predict_ves.hpp"
 #include "pipeline/surrogate_report.hpp"
 #include "pipeline/surrogate_stage.hpp"
 #include "pipeline/vae_setup.hpp"
-#include "pipeline/ve_sources.hpp"
 
 namespace mspipe::pipeline {
 

@@ -153,7 +153,12 @@ def plot_learning_curve(folder, out):
     for ax in axes:
         ax.set_xlabel("training VEs")
         ax.grid(True, which="both", lw=0.3)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())  # 100, not 10^2
+        # Ticks at the training-set sizes, written plainly (100, not 10^2); a span of less
+        # than a decade would otherwise label every minor tick in powers of ten.
+        sizes = sorted({int(r["train_size"]) for r in rows})
+        ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(sizes))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axes[0].legend(fontsize=8)
     fig.suptitle("learning curves: the same network and test VEs, nested training sets")
     fig.tight_layout()

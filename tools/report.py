@@ -8,7 +8,8 @@ What it gathers (whatever exists):
     its figures are drawn first (tools/plot_surrogate.py) when the folder has none yet;
   - the campaign: every campaign.h5 (records by status, median simulation time, stress
     at the last point over converged VEs);
-  - the VAE: vae/metrics.csv as a loss plot (train and test total loss per epoch);
+  - the VAE: vae/metrics.csv as a loss plot (train and test total loss per epoch), and
+    vae_eval.txt (the output of `mspipe vae eval`, as tools/mg_study.sh saves it);
   - the latent-space analysis: every folder with summary.json and explained_variance.csv
     (`mspipe analyse`): its summary, and the clustering scores;
   - every other .png under the folder (analysis: PCA and clustering plots; VE slices ...).
@@ -139,6 +140,10 @@ def main():
                 sections.append(campaign_section(path, os.path.join(rel, name)))
             elif name == "metrics.csv" and os.path.basename(root) == "vae":
                 sections.append(vae_loss(path, os.path.join(rel, name)))
+            elif name == "vae_eval.txt":  # `mspipe vae eval`'s output (tools/mg_study.sh)
+                with open(path) as f:
+                    sections.append(f"<h2>VAE evaluation ({html.escape(os.path.join(rel, name))})</h2>"
+                                    f"<pre>{html.escape(f.read())}</pre>")
     for root, dirs, files in sorted(os.walk(a.run)):
         dirs.sort()
         pngs += [os.path.join(root, n) for n in sorted(files) if n.endswith(".png")]

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <stdexcept>
+
 #include "core/config.hpp"
 #include "core/errors.hpp"
 
@@ -10,6 +12,7 @@
 #include "analysis/descriptors.hpp"
 #include "analysis/pca.hpp"
 #include "ml/surrogate.hpp"
+#include "pipeline/ve_sources.hpp"
 #endif
 
 namespace mspipe::pipeline {
@@ -26,7 +29,8 @@ microstructure::GeneratorParams generator_of(const io::CampaignIdentity& id, con
 
 #if MSPIPE_HAVE_ANALYSIS
 
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s) {
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s,
+                               std::int64_t components, int downsample) {
   const auto params = generator_of(c.identity, s.campaign.string());
   const analysis::Crystal crystal{params.lattice == texture::Lattice::hexagonal ? cp::Bravais::hP : cp::Bravais::cF};
   BaselineInputs b;
@@ -35,8 +39,9 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
   try {
     for (const auto id : c.rows.ve_id) {
       microstructure::generate_ve(params, c.identity.seed, id, ve);
-      rows.push_back(kind == "physics" ? analysis::descriptors(ve, crystal)
-                                       : analysis::two_point_statistics(ve, crystal.lattice));
+      const auto seen = downsample > 1 ? coarse_ve(ve, downsample) : ve;
+      rows.push_back(kind == "physics" ? analysis::descriptors(seen, crystal)
+                                       : analysis::two_point_statistics(seen, crystal.lattice));
     }
     auto x = analysis::stack_rows(rows);
     if (kind == "two_point") {
@@ -46,7 +51,7 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
       std::vector<Eigen::Index> train;
       for (std::size_t i = 0; i < roles.size(); ++i)
         if (roles[i] == ml::SplitRole::train) train.push_back(static_cast<Eigen::Index>(i));
-      const auto pca = analysis::fit_pca(x(train, Eigen::all), static_cast<int>(c.rows.inputs));
+      const auto pca = analysis::fit_pca(x(train, Eigen::all), static_cast<int>(components));
       x = pca.project(x);
     }
     b.length = x.cols();
@@ -61,7 +66,7 @@ BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, c
 
 #else
 
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&) {
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows&, const SurrogateSetup&, std::int64_t, int) {
   BaselineInputs b;
   b.note = fmt::format("{}: the analysis module is not in this build", kind);
   return b;

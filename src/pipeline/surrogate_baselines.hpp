@@ -17,8 +17,11 @@ struct BaselineInputs {
   std::string note;      // set when the input cannot be made (then x is empty)
 };
 
-// "physics" or "two_point" for every converged record of `c`.
-BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s);
+// "physics" or "two_point" for every converged record of `c`, computed on the VE's grid of
+// 1 voxel in `downsample` per axis (the voxels the fingerprint's encoder sees); the
+// 2-point statistics are reduced to `components` values (the fingerprint's length).
+BaselineInputs baseline_inputs(const std::string& kind, const CampaignRows& c, const SurrogateSetup& s,
+                               std::int64_t components, int downsample);
 
 // The generator parameters a campaign's identity holds (its [generate] TOML text).
 // Throws core::InputError naming the campaign when they do not parse.

@@ -122,19 +122,29 @@ void add_surrogate_commands(CommandRegistry& reg) {
   auto* sur = reg.app().add_subcommand("surrogate", "Stress curves from fingerprints: train, predict, compare inputs");
   sur->require_subcommand(1);
   auto config = std::make_shared<std::string>();
+  // --campaign and --output-dir stand in for the configuration's keys, so one
+  // configuration serves a finished dataset and a snapshot of it (tools/mg_study.sh).
+  auto where = std::make_shared<SetupOverrides>();
+  auto add_overrides = [&](CLI::App* app) {
+    app->add_option("--campaign", where->campaign, "Campaign file instead of surrogate.campaign");
+    app->add_option("--output-dir", where->output_dir,
+                    "Results folder instead of <run.output_dir>/<surrogate.output_dir>");
+  };
   auto* tr = sur->add_subcommand("train", "Train the surrogate ensemble on a campaign file's converged records");
   tr->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
-  reg.add(tr, [config](const core::Comm& w) {
-    run_surrogate_training(load_surrogate_setup(*config, w), w, true);
+  add_overrides(tr);
+  reg.add(tr, [config, where](const core::Comm& w) {
+    run_surrogate_training(with_overrides(load_surrogate_setup(*config, w), *where), w, true);
     return 0;
   });
   auto* cmp = sur->add_subcommand("compare", "Train the same network on baseline inputs and the fingerprint; one table");
   cmp->add_option("config", *config, "Configuration file with a [surrogate] section")->required();
+  add_overrides(cmp);
   auto sizes = std::make_shared<std::string>();
   cmp->add_option("--learning-curve", *sizes,
                   "Also train every input on this many training VEs: \"250,500,1000,all\" (learning_curve.csv)");
-  reg.add(cmp, [config, sizes](const core::Comm& w) {
-    auto setup = load_surrogate_setup(*config, w);
+  reg.add(cmp, [config, sizes, where](const core::Comm& w) {
+    auto setup = with_overrides(load_surrogate_setup(*config, w), *where);
     if (!sizes->empty()) {
       std::string why;
       setup.learning_curve = parse_training_sizes(*sizes, &why);

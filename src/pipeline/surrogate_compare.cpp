@@ -14,15 +14,12 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/output_path.hpp"
-#include "microstructure/generator.hpp"
 #include "ml/surrogate_control.hpp"
-#include "ml/vae_encode.hpp"
 #include "pipeline/surrogate_baselines.hpp"
-#include "pipeline/surrogate_predict_ves.hpp"
+#include "pipeline/surrogate_fingerprints.hpp"
 #include "pipeline/surrogate_report.hpp"
 #include "pipeline/surrogate_stage.hpp"
 #include "pipeline/vae_setup.hpp"
-#include "pipeline/ve_sources.hpp"
 
 namespace mspipe::pipeline {
 
@@ -40,18 +37,6 @@ struct Row {
   double feature_s = 0, train_s = 0;
   std::string note;  // why an input has no score
 };
-
-// The campaign's VEs: a VE-set file when [surrogate.compare] ve_set names one, else
-// regenerated from the campaign's identity (seed and generator parameters).
-std::unique_ptr<ml::VeSource> campaign_ves(const SurrogateSetup& s, const CampaignRows& c) {
-  const auto& ids = c.rows.ve_id;
-  const auto lo = *std::min_element(ids.begin(), ids.end()), hi = *std::max_element(ids.begin(), ids.end());
-  std::vector<std::int64_t> index;
-  for (auto id : ids) index.push_back(id - lo);
-  if (!s.ve_set.empty()) return ve_set_by_id(s.ve_set, ids);
-  const auto params = generator_of(c.identity, s.campaign.string());
-  return owning_subset(make_generated_source(params, c.identity.seed, lo, hi - lo + 1), std::move(index));
-}
 
 Row train_row(const std::string& name, const ml::SurrogateRows& rows, const SurrogateSetup& s,
               const ml::SurrogateMeta& meta, double feature_s) {
@@ -157,8 +142,12 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
   CampaignRows c;
   // Every rank reads the campaign: each encodes its share of the VEs for the control input.
   core::collective(world, [&] { c = read_campaign_rows(s.campaign); });
+  // A campaign run without a VAE gets its fingerprints from s.vae_checkpoint's encoder.
+  const auto t_encode = Clock::now();
+  if (wants(s, "fingerprint")) encode_when_missing(s, c, world);
+  const double encode_s = since(t_encode);
   const auto dir = s.output_dir / "compare";
-  core::prepare_outputs(world, {{dir, "surrogate.output_dir", s.output_dir_where, core::OutputPath::Kind::folder}});
+  core::prepare_outputs(world, {{dir, s.output_dir_origin, s.output_dir_where, core::OutputPath::Kind::folder}});
 
   std::vector<Input> inputs;
   if (wants(s, "null")) inputs.emplace_back("null");
@@ -171,17 +160,11 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
       const auto untrained = dir / "untrained_encoder.pt";
       core::on_root(world, [&] { ml::write_untrained_checkpoint(s.vae_checkpoint, s.run_seed, untrained); });
       world.barrier();
-      // Every rank builds the same VE source (regeneration is deterministic) and encodes its block.
-      std::unique_ptr<ml::VeSource> ves;
-      core::collective(world, [&] { ves = campaign_ves(s, c); });
-      ml::InferenceOptions o;
-      o.checkpoint = untrained;
-      o.threads = s.threads;
-      const auto block = ml::encode_set(world, o, *ves);
-      auto all = world.gatherv(std::span<const float>(block.mu), 0);
+      std::int64_t latent = 0;
+      auto all = encode_campaign(s, c, untrained, &latent, world);
       core::on_root(world, [&] {
         std::filesystem::remove(untrained);
-        in.rows = with_inputs(c, std::move(all), block.latent);
+        in.rows = with_inputs(c, std::move(all), latent);
         in.feature_s = since(t0);
       });
     }
@@ -191,13 +174,20 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
     for (const char* name : {"physics", "two_point"}) {
       if (!wants(s, name)) continue;
       const auto t0 = Clock::now();
-      auto b = baseline_inputs(name, c, s);
+      // 2-point statistics as long as the fingerprint they stand against, both from the
+      // voxels the fingerprint's encoder sees.
+      auto b = baseline_inputs(name, c, s, c.rows.inputs, model_downsample(s, c));
       Input in{name};
       in.note = b.note;
       if (b.note.empty()) in.rows = with_inputs(c, std::move(b.x), b.length), in.feature_s = since(t0);
       inputs.push_back(std::move(in));
     }
-    if (wants(s, "fingerprint")) inputs.emplace_back("fingerprint", c.rows);
+    if (wants(s, "fingerprint")) {
+      inputs.emplace_back("fingerprint", c.rows);
+      inputs.back().feature_s = encode_s;
+      if (lacks_fingerprints(c) && s.vae_checkpoint.empty())
+        inputs.back().note = "the campaign has no VAE fingerprints: needs surrogate.vae_checkpoint";
+    }
 
     std::vector<Row> rows;
     for (const auto& in : inputs) rows.push_back(score(in, c, s));

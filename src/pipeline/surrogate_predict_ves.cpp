@@ -154,7 +154,9 @@ VeInputPlan plan_ve_input(const VeInput& in, const core::Comm& world) {
 FingerprintInput encode_ve_input(const VeInput& in, const VeInputPlan& plan,
                                  const core::Comm& world) {
   std::unique_ptr<ml::VeSource> source;
-  core::collective(world, [&] { source = make_source(in, world); });
+  // A model smaller than the VEs by a whole factor sees every factor-th voxel: the cells a
+  // campaign that simulated these VEs with that downsample had.
+  core::collective(world, [&] { source = at_model_size(make_source(in, world), ml::checkpoint_model(in.vae).ve_size); });
   ml::EncodedBlock block;
   const ml::InferenceOptions options{
       .checkpoint = in.vae, .batch = in.batch, .threads = in.threads};

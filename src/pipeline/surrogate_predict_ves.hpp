@@ -3,7 +3,8 @@
 // generated from a configuration ([campaign.generate] with campaign.first_id/count, else
 // [generate] with ids 0 .. generate.count - 1, both keyed by run.seed, as the campaign and
 // the generate stage make them; a campaign's campaign.ve_set file for ids first_id ..
-// first_id + count - 1), through a VAE checkpoint's encoder.
+// first_id + count - 1), through a VAE checkpoint's encoder; VEs larger than the model's
+// by a whole factor are downsampled as a campaign simulates them (at_model_size).
 #include <cstdint>
 #include <filesystem>
 #include <memory>

@@ -23,6 +23,7 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
   s.output_dir = sec.string("output_dir", "surrogate");
   s.output_dir_where = sec.where("output_dir");
   if (s.output_dir.is_relative()) s.output_dir = output_dir / s.output_dir;
+  s.vae_checkpoint = sec.string("vae_checkpoint", "");
   if (auto split = sec.optional_section("split")) {
     s.test_fraction = split->number("test_fraction", 0.1, core::Range::open_between(0, 1));
     s.validation_fraction = split->number("validation_fraction", 0.1, core::Range::between(0, 0.9));
@@ -62,7 +63,7 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
     for (const auto& in : s.compare_inputs)
       if (in != "null" && in != "control" && in != "physics" && in != "two_point" && in != "fingerprint")
         cmp->fail("inputs", fmt::format("unknown input \"{}\" (null, control, physics, two_point, fingerprint)", in));
-    s.vae_checkpoint = cmp->string("vae_checkpoint", "");
+    s.vae_checkpoint = cmp->string("vae_checkpoint", s.vae_checkpoint.string());
     s.ve_set = cmp->string("ve_set", "");
     if (cmp->has("learning_curve")) {
       std::string why;
@@ -112,6 +113,12 @@ SurrogateSetup load_surrogate_setup(const std::filesystem::path& config, const c
   const auto cfg = core::load_config(config, world);
   const auto ctx = read_run_context(cfg.root(), config);
   return read_surrogate_setup(cfg.root(), ctx.output_dir, ctx.seed, ctx.threads);
+}
+
+SurrogateSetup with_overrides(SurrogateSetup s, const SetupOverrides& o) {
+  if (!o.campaign.empty()) s.campaign = o.campaign, s.campaign_where.clear();
+  if (!o.output_dir.empty()) s.output_dir = o.output_dir, s.output_dir_where.clear(), s.output_dir_origin = "--output-dir";
+  return s;
 }
 
 std::string campaign_digest(const io::CampaignIdentity& id) {

@@ -19,13 +19,17 @@ namespace mspipe::pipeline {
 struct SurrogateSetup {
   std::filesystem::path campaign;    // campaign file (default <run.output_dir>/campaign.h5)
   std::filesystem::path output_dir;  // resolved under run.output_dir
-  std::string campaign_where, output_dir_where;  // "file:line:col" of the keys
+  std::string campaign_where, output_dir_where;  // "file:line:col" of the keys (empty: an option)
+  std::string output_dir_origin = "surrogate.output_dir";  // the key or option that gave output_dir
   double test_fraction = 0.1, validation_fraction = 0.1;
   std::uint64_t split_seed = 0;
   ml::SurrogateOptions options;
   // [surrogate.compare]
   std::vector<std::string> compare_inputs{"null", "control", "physics", "two_point", "fingerprint"};
-  std::filesystem::path vae_checkpoint;  // the trained VAE, for the control encoder's architecture
+  // The trained VAE (surrogate.vae_checkpoint, or compare.vae_checkpoint there): it encodes
+  // the campaign's VEs when the campaign has no fingerprints of its own, and gives the
+  // control encoder its architecture.
+  std::filesystem::path vae_checkpoint;
   std::filesystem::path ve_set;          // VEs of the campaign; empty: regenerated from its identity
   // Learning curve: training-set sizes (0: all training rows), "250,500,all" on the command
   // line or [surrogate.compare] learning_curve; empty: none.
@@ -44,6 +48,13 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
 
 // A configuration's [run] values and [surrogate] section, for the surrogate commands.
 SurrogateSetup load_surrogate_setup(const std::filesystem::path& config, const core::Comm& world);
+
+// Command-line stand-ins for [surrogate] keys (empty: the configuration's).
+struct SetupOverrides {
+  std::string campaign;    // --campaign: surrogate.campaign
+  std::string output_dir;  // --output-dir: the resolved results folder
+};
+SurrogateSetup with_overrides(SurrogateSetup s, const SetupOverrides& o);
 
 // The converged records of a campaign file: fingerprints as inputs, sigma_zz curves in Pa.
 struct CampaignRows {

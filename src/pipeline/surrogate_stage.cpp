@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "core/errors.hpp"
 #include "core/output_path.hpp"
+#include "pipeline/surrogate_fingerprints.hpp"
 #include "pipeline/surrogate_report.hpp"
 
 namespace mspipe::pipeline {
@@ -13,9 +14,11 @@ namespace mspipe::pipeline {
 void run_surrogate_training(const SurrogateSetup& setup, const core::Comm& world, bool prepare) {
   CampaignRows campaign;
   // The campaign is read and checked before any folder is made: a bad input leaves nothing.
-  core::on_root(world, [&] { campaign = read_campaign_rows(setup.campaign); });
+  // Every rank reads it: for a campaign without fingerprints each encodes a share of its VEs.
+  core::collective(world, [&] { campaign = read_campaign_rows(setup.campaign); });
+  encode_when_missing(setup, campaign, world);
   if (prepare)
-    core::prepare_outputs(world, {{setup.output_dir, "surrogate.output_dir", setup.output_dir_where,
+    core::prepare_outputs(world, {{setup.output_dir, setup.output_dir_origin, setup.output_dir_where,
                                    core::OutputPath::Kind::folder}});
   core::on_root(world, [&] {
     const auto t = train_surrogate(campaign.rows, setup, campaign.meta, setup.campaign.string());
@@ -36,7 +39,7 @@ class TrainSurrogateStage final : public Stage {
     setup_ = read_surrogate_setup(root, ctx.output_dir, ctx.seed, ctx.threads);
   }
   std::vector<core::OutputPath> outputs() const override {
-    return {{setup_.output_dir, "surrogate.output_dir", setup_.output_dir_where, core::OutputPath::Kind::folder}};
+    return {{setup_.output_dir, setup_.output_dir_origin, setup_.output_dir_where, core::OutputPath::Kind::folder}};
   }
   void run(const core::Comm& world, const RunContext&) override { run_surrogate_training(setup_, world, false); }
 

@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <mutex>
+#include <stdexcept>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
@@ -68,7 +70,71 @@ class GeneratedSource final : public ml::VeSource {
   mutable std::mutex mutex_;
 };
 
+class DownsampledSource final : public ml::VeSource {
+ public:
+  DownsampledSource(std::unique_ptr<ml::VeSource> base, int factor)
+      : base_(std::move(base)), f_(factor), fine_(static_cast<std::size_t>(base_->floats_per_ve())) {
+    if (f_ < 1 || base_->edge() % f_ != 0)
+      throw std::invalid_argument(fmt::format("cannot downsample {}^3 voxels by {}", base_->edge(), f_));
+  }
+  std::int64_t size() const override { return base_->size(); }
+  int edge() const override { return base_->edge() / f_; }
+  std::int64_t id(std::int64_t index) const override { return base_->id(index); }
+  void load(std::int64_t index, std::span<float> out) const override {
+    std::lock_guard lock(mutex_);
+    base_->load(index, fine_);
+    const std::size_t D = static_cast<std::size_t>(base_->edge()), n = static_cast<std::size_t>(edge());
+    const std::size_t f = static_cast<std::size_t>(f_);
+    std::size_t k = 0;
+    for (std::size_t c = 0; c < 3; ++c)
+      for (std::size_t z = 0; z < n; ++z)
+        for (std::size_t y = 0; y < n; ++y)
+          for (std::size_t x = 0; x < n; ++x) out[k++] = fine_[f * x + D * (f * y + D * (f * z + D * c))];
+  }
+  std::string describe() const override {
+    return fmt::format("{}, 1 voxel in {} per axis ({}^3)", base_->describe(), f_, edge());
+  }
+
+ private:
+  std::unique_ptr<ml::VeSource> base_;
+  int f_;
+  mutable std::vector<float> fine_;  // one fine VE, reused
+  mutable std::mutex mutex_;
+};
+
 }  // namespace
+
+microstructure::VolumeElement coarse_ve(const microstructure::VolumeElement& fine, int f) {
+  if (f < 1 || fine.size % f != 0)
+    throw std::invalid_argument(fmt::format("cannot downsample {}^3 voxels by {}", fine.size, f));
+  microstructure::VolumeElement ve;
+  ve.id = fine.id;
+  ve.size = fine.size / f;
+  ve.resolution = fine.resolution * f;
+  ve.grains = fine.grains;
+  const std::size_t D = static_cast<std::size_t>(fine.size), n = static_cast<std::size_t>(ve.size);
+  const std::size_t F = static_cast<std::size_t>(f), nv = n * n * n, nf = D * D * D;
+  ve.grain_id.resize(nv);
+  ve.euler.resize(3 * nv);
+  for (std::size_t z = 0; z < n; ++z)
+    for (std::size_t y = 0; y < n; ++y)
+      for (std::size_t x = 0; x < n; ++x) {
+        const std::size_t v = x + n * (y + n * z), u = F * x + D * (F * y + D * F * z);
+        ve.grain_id[v] = fine.grain_id[u];
+        for (std::size_t c = 0; c < 3; ++c) ve.euler[c * nv + v] = fine.euler[c * nf + u];
+      }
+  return ve;
+}
+
+std::unique_ptr<ml::VeSource> make_downsampled_source(std::unique_ptr<ml::VeSource> base, int factor) {
+  return std::make_unique<DownsampledSource>(std::move(base), factor);
+}
+
+std::unique_ptr<ml::VeSource> at_model_size(std::unique_ptr<ml::VeSource> base, int ve_size) {
+  const int edge = base->edge();
+  if (ve_size < 1 || edge == ve_size || edge % ve_size != 0) return base;
+  return make_downsampled_source(std::move(base), edge / ve_size);
+}
 
 std::unique_ptr<ml::VeSource> make_ve_set_source(const std::filesystem::path& file,
                                                  std::int64_t count) {

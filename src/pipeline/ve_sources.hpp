@@ -24,6 +24,24 @@ std::unique_ptr<ml::VeSource> make_generated_source(const microstructure::Genera
                                                     std::uint64_t seed, std::int64_t first_id,
                                                     std::int64_t count);
 
+// Every `factor`-th voxel of `base`'s VEs along each axis, voxel (f x, f y, f z) of the
+// fine VE at (x, y, z): the cells a campaign with `downsample = f` simulates
+// (cp::grid_from_ve), so an encoder of that coarser size sees what the simulation saw.
+// Throws std::invalid_argument when `factor` does not divide the VE size.
+std::unique_ptr<ml::VeSource> make_downsampled_source(std::unique_ptr<ml::VeSource> base, int factor);
+
+// The VE on its grid of 1 voxel in `f` per axis, voxel (f x, f y, f z) (cp::grid_from_ve's
+// cells): grain ids and Euler channels sampled, the grain table kept (a grain the coarse
+// grid misses has no voxel, so no volume). Throws std::invalid_argument when f does not
+// divide the size.
+microstructure::VolumeElement coarse_ve(const microstructure::VolumeElement& fine, int f);
+
+// `base` at a model's VE size: unchanged when its VEs are `ve_size` voxels per side,
+// downsampled by edge / ve_size when that is a whole number above 1 (a campaign's
+// 32^3 VEs simulated with downsample 2 for a 16^3 model), else unchanged (the encoder
+// names the mismatch).
+std::unique_ptr<ml::VeSource> at_model_size(std::unique_ptr<ml::VeSource> base, int ve_size);
+
 // A generator preset (inputs/generate/<name>.toml: [generate] and [run].seed) at
 // `ve_size` voxels per side with the preset's physical box (resolution scaled by the
 // preset's size / ve_size), as the edge-case and evaluation sets use it. The box check

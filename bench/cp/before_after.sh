@@ -9,7 +9,8 @@
 #      two methods of one build: --args-before "--method anderson" --args-after "--method newton_krylov"
 # Cases (bench/cp/side_by_side.py): A Mg 16^3 on case B's geometry, B Cu 16^3 (DAMASK's
 # case B), C Mg 32^3. 1 rank, 1 thread. Prints the load before and after and one markdown
-# row per run: wall time, peak RSS, iterations, residual evaluations, constitutive updates
+# row per run: wall and CPU time (user + system: steadier than wall time on a loaded
+# machine), peak RSS, iterations, residual evaluations, constitutive updates
 # and the work counts of `mspipe cp -v`, the largest relative difference of sigma_zz from
 # the first run of the same case, and (case B) from DAMASK's recorded curve.
 set -euo pipefail
@@ -37,8 +38,8 @@ fi
 py=${PYTHON:-/usr/bin/python3}   # with numpy (side_by_side.py writes the cases)
 export OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 echo "load before: $(uptime)"
-echo "| case | run | wall | peak RSS | iterations | residual evaluations | updates (elastic) | state iterations | Newton iterations (Jacobians) | tangents | max rel. d sigma_zz to first run | to DAMASK |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| case | run | wall | CPU | peak RSS | iterations | residual evaluations | updates (elastic) | state iterations | Newton iterations (Jacobians) | tangents | max rel. d sigma_zz to first run | to DAMASK |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for c in $cases; do
   dir="$work/$c"
   mkdir -p "$dir"
@@ -49,15 +50,16 @@ for c in $cases; do
       if [[ $which == before ]]; then bin=$before args=$args_before; else bin=$after args=$args_after; fi
       out="$dir/$which$k"
       # shellcheck disable=SC2086  # args is a list of words
-      /usr/bin/time -f "%e %M %x" -o "$out.time" "$bin" cp -g "$dir/geom.vti" -l "$dir/load.yaml" \
+      /usr/bin/time -f "%e %U %S %M %x" -o "$out.time" "$bin" cp -g "$dir/geom.vti" -l "$dir/load.yaml" \
         -m "$dir/material.yaml" -o "$out/result.h5" --threads 1 -v $args > "$out.log" 2>&1 || true
-      read -r wall rss rc < "$out.time"
+      read -r wall user sys rss rc < <(tail -n 1 "$out.time")
+      cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
       [[ -z "$first" ]] && first="$out/result.csv"
       ref="-"
       [[ $c == B ]] && ref="$root/tests/data/cp/case_B/result.csv"
-      "$py" - "$out/result.csv" "$first" "$ref" "$out.log" "$c" "$which$k" "$wall" "$rss" "$rc" <<'EOF'
+      "$py" - "$out/result.csv" "$first" "$ref" "$out.log" "$c" "$which$k" "$wall" "$cpu" "$rss" "$rc" <<'EOF'
 import re, sys
-csv, first, ref, log, case, run, wall, rss, rc = sys.argv[1:]
+csv, first, ref, log, case, run, wall, cpu, rss, rc = sys.argv[1:]
 def curve(path):
     rows = open(path).read().split("\n")
     head = rows[0].split(",")
@@ -85,7 +87,7 @@ w = re.search(r"work: (\d+) residual evaluations, (\d+) Jacobian products; (\d+)
               open(log).read())
 g = w.groups() if w else ["?"] * 9
 jac = f" + {g[1]} Jacobian products" if g[1] not in ("0", "?") else ""
-print(f"| {case} | {run} | {float(wall):.1f} s | {int(rss) / 1024:.0f} MB | {it} | {g[0]}{jac} | {g[2]} ({g[3]}) | "
+print(f"| {case} | {run} | {float(wall):.1f} s | {cpu} s | {int(rss) / 1024:.0f} MB | {it} | {g[0]}{jac} | {g[2]} ({g[3]}) | "
       f"{g[5]} | {g[6]} ({g[7]}) | {g[8]} | {d_first:.1e} | {d_ref} |")
 EOF
     done

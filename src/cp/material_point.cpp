@@ -35,26 +35,30 @@ Mat3 hooke(const T4& C, const Mat3& Fe) {
 }
 
 struct StressResult {
-  Mat3 S, Lp, Fp, P, Fe;
+  Mat3 S, Lp, Fp, P;
 };
 
 // Newton–Raphson on the plastic velocity gradient (integrateStress). Lp enters as the
 // first guess.
 bool integrate_stress(const Phase& ph, const IntegrationNumerics& num, const Mat3& F,
                       const Mat3& Fp0, double dt, const double* state, Mat3 Lp_guess,
-                      StressResult& out) {
+                      StressResult& out, UpdateCounts& counts) {
   const Mat3 invFp0 = Fp0.inverse();
   const Mat3 A = F * invFp0;
   Mat3 Lp_old = Lp_guess, res_old = Mat3::Zero(), dLp = Mat3::Zero();
   double step = 1.0;
   Mat3 B, Fe, S, Lp_c;
   T4 dLp_dS;
+  double slope[kMaxSlip + kMaxTwin];
   for (int it = 1;; ++it) {
     if (it > num.n_iter_Lp) return false;
+    ++counts.newton_iterations;
     B = Mat3::Identity() - dt * Lp_guess;
     Fe = A * B;
     S = hooke(ph.C, Fe);
-    plastic_velocity_gradient(ph.plastic, S, state, Lp_c, &dLp_dS);
+    // dLp/dS only once the residual asks for a Newton step: the converged iterate and
+    // the line search's trials never use it.
+    lp_with_slopes(ph.plastic, S, state, Lp_c, slope);
     const double atol =
         std::max(num.eps_rel_Lp * std::max(Lp_guess.norm(), Lp_c.norm()), num.eps_abs_Lp);
     const Mat3 res = Lp_guess - Lp_c;
@@ -70,6 +74,8 @@ bool integrate_stress(const Phase& ph, const IntegrationNumerics& num, const Mat
       Lp_guess = Lp_old + step * dLp;
       continue;
     }
+    ++counts.lp_jacobians;
+    lp_derivative(ph.plastic, slope, dLp_dS);
     // dR/dLp = I − dLp/dS · dS/dLp with, from Fe = A (I − dt Lp) and S = C : E(Fe),
     // dS_ij/dLp_kl = −dt Σn C_ijln G_kn, G = Aᵀ Fe (C has minor symmetry).
     const Mat3 G = A.transpose() * Fe;
@@ -94,7 +100,6 @@ bool integrate_stress(const Phase& ph, const IntegrationNumerics& num, const Mat
   out.S = S;
   out.Lp = Lp_guess;
   out.Fp = Fp / std::cbrt(Fp.determinant());
-  out.Fe = F * invFp;
   return true;
 }
 
@@ -110,26 +115,27 @@ double damper(const double* w0, const double* w1, const double* w2, int n) {
 }
 
 // integrateStateFPI: backward Euler on the state, fixed point with DAMASK's damper.
-// `S` is the Mandel stress of the latest stress integration (in/out), `state` in/out,
-// Lp in/out (first guess).
+// `S` (in/out) and `rate_state` are where the first state rate is taken (the stress and
+// state of the latest integration), `state` in/out, Lp in/out (first guess).
 bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3& F,
-                     const Mat3& Fp0, const double* state0, double dt, double* state, Mat3& S,
-                     Mat3& Lp, StressResult& sr) {
+                     const Mat3& Fp0, const double* state0, double dt, const double* rate_state,
+                     double* state, Mat3& S, Mat3& Lp, StressResult& sr, UpdateCounts& counts) {
   const auto& pp = ph.plastic;
   const int n = pp.state_size();
   double dot[kMaxState], last1[kMaxState], last2[kMaxState];
-  state_rate(pp, S, state, dot);
+  state_rate(pp, S, rate_state, dot);
   for (int i = 0; i < n; ++i) {
     if (std::isnan(dot[i])) return false;
     state[i] = state0[i] + dot[i] * dt;
   }
   bool ok = false;
   for (int it = 1; it <= num.n_iter_state; ++it) {
+    ++counts.state_iterations;
     for (int i = 0; i < n; ++i) {
       last2[i] = it > 1 ? last1[i] : 0.0;
       last1[i] = dot[i];
     }
-    ok = integrate_stress(ph, num, F, Fp0, dt, state, Lp, sr);
+    ok = integrate_stress(ph, num, F, Fp0, dt, state, Lp, sr, counts);
     if (!ok) return false;
     S = sr.S;
     Lp = sr.Lp;
@@ -154,25 +160,57 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
   return ok;
 }
 
-}  // namespace
-
-void initial_point(const Phase& phase, const Mat3& R, double* Fp, double* Lp, double* S,
-                   double* state) {
-  store(R, Fp);
-  store(Mat3::Zero(), Lp);
-  store(Mat3::Zero(), S);
-  initial_state(phase.plastic, state);
+// The elastic predictor: the trial stress of the whole step at Lp = 0. True (with the
+// result in `sr` and the state in `state`) where the power law's Lp there passes the
+// Newton loop's test from Lp = 0, |Lp| < eps_abs_Lp: S and P are then exactly what that
+// Newton would return, and the state's backward Euler step, state0 + ṡ·dt with ṡ from
+// rates below the Lp tolerance, moves less than its own tolerances.
+bool elastic_trial(const Phase& ph, const IntegrationNumerics& num, const Mat3& F, const Mat3& Fp0,
+                   const double* state0, double dt, double* state, StressResult& sr) {
+  const Mat3 invFp = Fp0.inverse();
+  const Mat3 S = hooke(ph.C, F * invFp);
+  Mat3 Lp_c;
+  double slope[kMaxSlip + kMaxTwin];
+  lp_with_slopes(ph.plastic, S, state0, Lp_c, slope);
+  if (!(Lp_c.norm() < num.eps_abs_Lp)) return false;
+  const int n = ph.plastic.state_size();
+  double dot[kMaxState];
+  state_rate(ph.plastic, S, state0, dot);
+  for (int i = 0; i < n; ++i) state[i] = state0[i] + dot[i] * dt;
+  const Mat3 Fp = invFp.inverse();
+  sr.P = F * invFp * S * invFp.transpose();
+  sr.S = S;
+  sr.Lp = Mat3::Zero();
+  sr.Fp = Fp / std::cbrt(Fp.determinant());
+  return true;
 }
 
-bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const Mat3& F_end,
-                         double dt, const PointRef& pt, Mat3& P, T4* dPdF) {
+// Stress and state over the whole step with DAMASK's sub-stepping
+// (phase_mechanical_constitutive); writes the point's history and P.
+bool update_point(const Phase& ph, const IntegrationNumerics& num, const Mat3& F_end, double dt,
+                  const PointRef& pt, Mat3& P, UpdateCounts& counts) {
   const int n = ph.plastic.state_size();
   const Mat3 F0_inc = load(pt.F0);
   Mat3 F0 = F0_inc, Fp0 = load(pt.Fp0), Lp0 = load(pt.Lp0), F = F0;
   double state0[kMaxState];
   for (int i = 0; i < n; ++i) state0[i] = pt.state0[i];
   Mat3 S = load(pt.S0), Lp = load(pt.Lp);
+  // Warm start: the first try of the whole step takes its first state rate at the previous
+  // iterate's stress and state (DAMASK: at the start of the increment's stress).
+  bool warm = num.warm_state;
+  double state_prev[kMaxState];
+  for (int i = 0; i < n; ++i) state_prev[i] = pt.state[i];
+  const Mat3 S_prev = load(pt.S);
   StressResult sr;
+  if (num.elastic_predictor && Lp.isZero(0.0) &&
+      elastic_trial(ph, num, F_end, Fp0, state0, dt, pt.state, sr)) {
+    ++counts.elastic;
+    store(sr.Fp, pt.Fp);
+    store(sr.Lp, pt.Lp);
+    store(sr.S, pt.S);
+    P = sr.P;
+    return true;
+  }
   // Sub-stepping (phase_mechanical_constitutive): start as if a step of 1/r_cutback failed.
   double frac = 0.0, step = 1.0 / num.r_cutback;
   bool ok = false, todo = true;
@@ -189,7 +227,7 @@ bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const 
       }
     } else {
       step *= num.r_cutback;
-      S = load(pt.S0);
+      S = warm ? S_prev : load(pt.S0);
       if (step < 1.0) Lp = Lp0;
       for (int i = 0; i < n; ++i) pt.state[i] = state0[i];
       todo = step > num.r_cutback_min;
@@ -197,7 +235,10 @@ bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const 
     if (todo) {
       F = F0 + step * (F_end - F0_inc);
       Mat3 S_it = S, Lp_it = Lp;
-      ok = integrate_state(ph, num, F, Fp0, state0, step * dt, pt.state, S_it, Lp_it, sr);
+      ++counts.substeps;
+      ok = integrate_state(ph, num, F, Fp0, state0, step * dt, warm ? state_prev : pt.state, pt.state,
+                           S_it, Lp_it, sr, counts);
+      warm = false;
       if (ok) {
         S = sr.S;
         Lp = sr.Lp;
@@ -214,16 +255,46 @@ bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const 
   store(sr.Lp, pt.Lp);
   store(sr.S, pt.S);
   P = sr.P;
-  if (!dPdF) return true;
+  return true;
+}
 
-  // Consistent tangent (phase_mechanical_dPdF) at the converged point, state held fixed.
-  const Mat3 Fp = sr.Fp;
-  const Mat3 invFp = Fp.inverse();
+}  // namespace
+
+void initial_point(const Phase& phase, const Mat3& R, double* Fp, double* Lp, double* S,
+                   double* state) {
+  store(R, Fp);
+  store(Mat3::Zero(), Lp);
+  store(Mat3::Zero(), S);
+  initial_state(phase.plastic, state);
+}
+
+bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const Mat3& F_end,
+                         double dt, const PointRef& pt, Mat3& P, T4* dPdF, UpdateCounts* counts_out) {
+  UpdateCounts counts;
+  counts.updates = 1;
+  const bool ok = update_point(ph, num, F_end, dt, pt, P, counts);
+  if (ok && dPdF) {
+    consistent_tangent(ph, F_end, dt, pt, *dPdF);
+    ++counts.tangents;
+  }
+  if (counts_out) *counts_out += counts;
+  return ok;
+}
+
+void consistent_tangent(const Phase& ph, const Mat3& F_end, double dt, const PointRef& pt, T4& D) {
+  const Mat3 S = load(pt.S);
+  const Mat3 invFp = load(pt.Fp).inverse();
   const Mat3 invFp0_inc = load(pt.Fp0).inverse();
-  const T4 dSdFe = dS_dFe(ph.C, sr.Fe);
+  // Fe as the stress integration formed it, F Fp0⁻¹ (I − Δt Lp), where the step was not
+  // sub-stepped (that product then equals the stored Fp⁻¹ up to Fp's normalisation): the
+  // tangent is then bit for bit the one of the integration, so ties between cells of equal
+  // stiffness (DAMASK's stiffest/softest pick) fall as they did. Otherwise F Fp⁻¹.
+  const Mat3 invFp_step = invFp0_inc * (Mat3::Identity() - dt * load(pt.Lp));
+  const bool whole_step = (invFp_step - invFp).cwiseAbs().maxCoeff() <= 1e-12 * invFp.cwiseAbs().maxCoeff();
+  const T4 dSdFe = dS_dFe(ph.C, F_end * (whole_step ? invFp_step : invFp));
   Mat3 Lp_dummy;
   T4 dLpdS;
-  plastic_velocity_gradient(ph.plastic, sr.S, pt.state, Lp_dummy, &dLpdS);
+  plastic_velocity_gradient(ph.plastic, S, pt.state, Lp_dummy, &dLpdS);
   const Mat3 t1 = invFp.transpose();
   const Mat3 t2 = F_end * invFp0_inc;
   T4 rhs, tmp;
@@ -253,11 +324,10 @@ bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const 
         for (int m = 0; m < 3; ++m) s += invFp0_inc(i, m) * t3333(3 * m + j, po);
         dFpinv(3 * i + j, po) = -dt * s;
       }
-  const Mat3 S1 = sr.S * invFp.transpose();
+  const Mat3 S1 = S * invFp.transpose();
   const Mat3 FinvFp = F_end * invFp;
-  const Mat3 FinvFpS = FinvFp * sr.S;
+  const Mat3 FinvFpS = FinvFp * S;
   const Mat3 diag = (invFp * S1).transpose();
-  T4& D = *dPdF;
   D.setZero();
   for (int p = 0; p < 3; ++p)
     for (int j = 0; j < 3; ++j)
@@ -268,7 +338,6 @@ bool constitutive_update(const Phase& ph, const IntegrationNumerics& num, const 
     const Mat3 add = F_end * dFpi * S1 + FinvFp * dS * invFp.transpose() + FinvFpS * dFpi.transpose();
     for (int ij = 0; ij < 9; ++ij) D(ij, po) += add.data()[ij];
   }
-  return true;
 }
 
 }  // namespace mspipe::cp

@@ -14,6 +14,32 @@ struct IntegrationNumerics {
   int n_iter_state = 20;        // N_iter_state_max
   double eps_rel_state = 1e-6;
   double r_cutback = 0.25, r_cutback_min = 1e-3, r_increase = 1.5;
+  // Elastic predictor: a point whose previous iterate was elastic (Lp = 0) first tries
+  // the trial stress at Lp = 0; where the power law's Lp there is below eps_abs_Lp (the
+  // test a Newton started from Lp = 0 passes at its first check) the step is elastic and
+  // neither the Newton loop nor the state iteration runs.
+  bool elastic_predictor = true;
+  // Warm start of the state: the first state rate of an update is taken at the previous
+  // iterate's stress and state (DAMASK v3.0.2: the start-of-increment stress), so an
+  // update near the last one needs fewer fixed-point iterations.
+  bool warm_state = true;
+};
+
+// Work done by constitutive updates (summed over points by the caller; for profiles).
+struct UpdateCounts {
+  long updates = 0;            // constitutive_update calls
+  long elastic = 0;            // of which the elastic predictor settled
+  long substeps = 0;           // stress + state integrations tried (sub-steps)
+  long state_iterations = 0;   // fixed-point iterations on the state
+  long newton_iterations = 0;  // residual checks of the Newton loop on Lp
+  long lp_jacobians = 0;       // of which built and factorised dR/dLp
+  long tangents = 0;           // consistent tangents dP/dF
+  UpdateCounts& operator+=(const UpdateCounts& o) {
+    updates += o.updates, elastic += o.elastic, substeps += o.substeps;
+    state_iterations += o.state_iterations, newton_iterations += o.newton_iterations;
+    lp_jacobians += o.lp_jacobians, tangents += o.tangents;
+    return *this;
+  }
 };
 
 // The history of one point. "0" members hold the values at the start of the increment;
@@ -36,8 +62,16 @@ void initial_point(const Phase& phase, const Mat3& R, double* Fp, double* Lp, do
                    double* state);
 
 // Updates the point to deformation gradient F at the end of a step of length dt. On
-// success writes P (and dP/dF when dPdF is not null) and returns true.
+// success writes P (and dP/dF when dPdF is not null) and returns true. `counts`, when
+// given, is incremented.
 bool constitutive_update(const Phase& phase, const IntegrationNumerics& num, const Mat3& F,
-                         double dt, const PointRef& pt, Mat3& P, T4* dPdF);
+                         double dt, const PointRef& pt, Mat3& P, T4* dPdF,
+                         UpdateCounts* counts = nullptr);
+
+// The consistent tangent dP/dF (phase_mechanical_dPdF, state held fixed) of a point that
+// constitutive_update has just brought to F over a step of length dt: it reads only the
+// point's stored history (Fp, S, state now; Fp at the start of the increment), so the
+// schemes that need it once per increment need not compute it at every update.
+void consistent_tangent(const Phase& phase, const Mat3& F, double dt, const PointRef& pt, T4& dPdF);
 
 }  // namespace mspipe::cp

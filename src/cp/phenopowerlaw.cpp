@@ -44,10 +44,9 @@ void initial_state(const PhenoPowerLaw& p, double* s) {
   for (int i = 0; i < p.n_tw; ++i) s[p.i_gamma_tw() + i] = 0.0;
 }
 
-void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
-                               Mat3& Lp, T4* dLp_dMp) {
+void lp_with_slopes(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, Mat3& Lp,
+                    double* dgamma_dtau) {
   Lp.setZero();
-  if (dLp_dMp) dLp_dMp->setZero();
   const double* xi_sl = state + p.i_xi_sl();
   for (int a = 0; a < p.n_sl; ++a) {
     const double* P = &p.P_sl[9 * a];
@@ -58,27 +57,38 @@ void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const dou
     const double gdot = tau >= 0 ? rate : -rate;
     for (int i = 0; i < 9; ++i) Lp.data()[i] += gdot * P[i];
     // dγ̇/dτ = n |γ̇| / |τ| for either sign of τ.
-    if (dLp_dMp && rate != 0.0) {
-      const double d = p.n_sl_exp[a] * rate / std::fabs(tau);
-      const Eigen::Map<const Vec9> v(P);
-      dLp_dMp->noalias() += (d * v) * v.transpose();
-    }
+    dgamma_dtau[a] = rate != 0.0 ? p.n_sl_exp[a] * rate / std::fabs(tau) : 0.0;
   }
   if (p.n_tw == 0) return;
   const double untwinned = 1.0 - twinned_fraction(p, state);
   const double* xi_tw = state + p.i_xi_tw();
   for (int b = 0; b < p.n_tw; ++b) {
+    double& d = dgamma_dtau[p.n_sl + b];
+    d = 0.0;
     const double* P = &p.P_tw[9 * b];
     const double tau = resolved(P, Mp);
     if (!(tau > 0.0)) continue;  // unidirectional: only a positive shear twins
     const double gdot = untwinned * p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b]);
     for (int i = 0; i < 9; ++i) Lp.data()[i] += gdot * P[i];
-    if (dLp_dMp && gdot != 0.0) {
-      const double d = gdot * p.n_tw_exp[b] / tau;
-      const Eigen::Map<const Vec9> v(P);
-      dLp_dMp->noalias() += (d * v) * v.transpose();
-    }
+    if (gdot != 0.0) d = gdot * p.n_tw_exp[b] / tau;
   }
+}
+
+void lp_derivative(const PhenoPowerLaw& p, const double* dgamma_dtau, T4& dLp_dMp) {
+  dLp_dMp.setZero();
+  for (int s = 0; s < p.n_sl + p.n_tw; ++s) {
+    const double d = dgamma_dtau[s];
+    if (d == 0.0) continue;
+    const Eigen::Map<const Vec9> v(s < p.n_sl ? &p.P_sl[9 * s] : &p.P_tw[9 * (s - p.n_sl)]);
+    dLp_dMp.noalias() += (d * v) * v.transpose();
+  }
+}
+
+void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
+                               Mat3& Lp, T4* dLp_dMp) {
+  double slope[kMaxSlip + kMaxTwin];
+  lp_with_slopes(p, Mp, state, Lp, slope);
+  if (dLp_dMp) lp_derivative(p, slope, *dLp_dMp);
 }
 
 void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot) {

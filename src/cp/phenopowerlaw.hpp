@@ -11,6 +11,13 @@ namespace mspipe::cp {
 void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
                                Mat3& Lp, T4* dLp_dMp);
 
+// Lp as above and, per system (slip, then twin), dγ̇/dτ in `dgamma_dtau` (n_sl + n_tw
+// values): enough to build dLp/dMp later with lp_derivative, only where it is needed.
+void lp_with_slopes(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, Mat3& Lp,
+                    double* dgamma_dtau);
+// dLp/dMp = Σ dγ̇/dτ P ⊗ P from the slopes lp_with_slopes left.
+void lp_derivative(const PhenoPowerLaw& p, const double* dgamma_dtau, T4& dLp_dMp);
+
 // Rate of the state [xi_sl, xi_tw, gamma_sl, gamma_tw] at stress Mp and state `state`.
 void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot_state);
 

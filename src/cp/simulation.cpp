@@ -78,6 +78,8 @@ SolverNumerics read_numerics(const core::Section& s) {
   n.eps_rel_P = s.number("eps_rel_P", n.eps_rel_P, core::Range::positive());
   n.N_cutback_max = static_cast<int>(s.integer("N_cutback_max", n.N_cutback_max, core::Range::non_negative()));
   n.petsc_options = s.string("petsc_options", "");
+  n.material.warm_state = s.boolean("warm_state", n.material.warm_state);
+  n.material.elastic_predictor = s.boolean("elastic_predictor", n.material.elastic_predictor);
   s.finish();
   return n;
 }

@@ -75,6 +75,8 @@ struct SpectralSolver::Impl {
   void forward(IncrementStart start, double dt, double dt_old, double t_remaining, const LoadStep& step);
   bool solve();
   IncrementResult averages(int increment, double time) const;
+  // Ends a run: wall time, the work over all ranks (printed when verbose).
+  void finish(SimulationResult& out, std::chrono::steady_clock::time_point t_start) const;
 
   FourierGrid grid;  // owns the solver's one duplicate of the communicator
   const core::Comm& comm = grid.comm();
@@ -91,6 +93,7 @@ struct SpectralSolver::Impl {
   std::array<bool, 9> stress_mask{};
   double dt = 0;
   int total_iter = 0, evaluations = 0;
+  long jacobian_products = 0;
   double err_div = 0, err_BC = 0;
   bool status_ok = true;
   const std::function<bool()>* stop = nullptr;  // run()'s stop check, if any
@@ -122,7 +125,9 @@ SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNum
     Eigen::Map<Mat3> R(&rot[9 * i]);
     R = rotation_matrix(e.orientation);
   }
-  field = std::make_unique<MaterialField>(g.phases, std::move(phase), rot, num.material);
+  // Only Newton–Krylov's Jacobian needs the tangent of every cell.
+  field = std::make_unique<MaterialField>(g.phases, std::move(phase), rot, num.material,
+                                          num.method == SnesMethod::newton_krylov);
 
   F_lastInc.assign(9 * n, 0.0);
   for (std::size_t i = 0; i < n; ++i)
@@ -170,7 +175,7 @@ SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNum
   double* xa;
   petsc_check(VecGetArray(x, &xa), "VecGetArray");
   std::copy(F_lastInc.begin(), F_lastInc.end(), xa);
-  const auto resp = field->evaluate(comm, total, xa, 0.0, P.data());
+  const auto resp = field->evaluate(comm, total, xa, 0.0, P.data(), TangentUse::averages);
   petsc_check(VecRestoreArray(x, &xa), "VecRestoreArray");
   if (!resp.ok) throw std::runtime_error("the material points failed in the undeformed state");
   P_av = resp.P_av;
@@ -196,12 +201,17 @@ Mat3 SpectralSolver::Impl::field_mean(const double* a) const {
 
 void SpectralSolver::Impl::residual(const double* F, double* R) {
   std::copy(F, F + 9 * n, F_eval.begin());
-  const auto resp = field->evaluate(comm, total, F, dt, P.data());
+  // The basic scheme uses the tangent only through its averages at the start of the next
+  // increment: solve() takes them once, at the converged iterate.
+  const bool nk = num.method == SnesMethod::newton_krylov;
+  const auto resp = field->evaluate(comm, total, F, dt, P.data(), nk ? TangentUse::per_cell : TangentUse::none);
   ++evaluations;
   status_ok = resp.ok;
   P_av = resp.P_av;
-  C_volAvg = resp.C_vol_avg;
-  C_minMaxAvg = resp.C_min_max_avg;
+  if (nk) {
+    C_volAvg = resp.C_vol_avg;
+    C_minMaxAvg = resp.C_min_max_avg;
+  }
   grid.forward(P.data());
   err_div = grid.divergence_rms();
   const Mat3 dP = P_av - P_aim;
@@ -230,6 +240,7 @@ void SpectralSolver::Impl::residual(const double* F, double* R) {
 }
 
 void SpectralSolver::Impl::jacobian(const double* v, double* y) {
+  ++jacobian_products;
   const auto& D = field->tangent();
 #pragma omp parallel for
   for (std::size_t i = 0; i < n; ++i) {
@@ -360,6 +371,12 @@ bool SpectralSolver::Impl::solve() {
   SNESConvergedReason reason;
   petsc_check(SNESGetConvergedReason(snes, &reason), "SNESGetConvergedReason");
   const bool ok = reason > 0 && status_ok;
+  if (ok && num.method != SnesMethod::newton_krylov) {
+    // The tangent averages of the converged iterate, as its evaluation would have left them.
+    const auto resp = field->tangent_averages(comm, total, F_eval.data(), dt);
+    C_volAvg = resp.C_vol_avg;
+    C_minMaxAvg = resp.C_min_max_avg;
+  }
   for (int i = 0; i < 9; ++i)
     if (!stress_mask[i]) P_aim.data()[i] = P_av.data()[i];
   if (num.method == SnesMethod::newton_krylov) {
@@ -394,6 +411,25 @@ IncrementResult SpectralSolver::Impl::averages(int increment, double time) const
   res.P_avg = unflat(s.segment<9>(9));
   res.sigma_avg = unflat(s.segment<9>(18));
   return res;
+}
+
+void SpectralSolver::Impl::finish(SimulationResult& out, std::chrono::steady_clock::time_point t_start) const {
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  const UpdateCounts& c = field->counts();
+  std::array<long, 7> w{c.updates, c.elastic, c.substeps, c.state_iterations, c.newton_iterations,
+                        c.lp_jacobians, c.tangents};
+  comm.allreduce_inplace(std::span<long>(w), core::ReduceOp::sum);
+  auto& m = out.work.material;
+  m.updates = w[0], m.elastic = w[1], m.substeps = w[2], m.state_iterations = w[3];
+  m.newton_iterations = w[4], m.lp_jacobians = w[5], m.tangents = w[6];
+  out.work.residual_evaluations = evaluations;
+  out.work.jacobian_products = jacobian_products;
+  if (num.verbose && comm.is_root())
+    fmt::print(stderr,
+               "work: {} residual evaluations, {} Jacobian products; {} constitutive updates ({} elastic), "
+               "{} sub-steps, {} state iterations, {} Newton iterations on Lp ({} Jacobians), {} tangents\n",
+               evaluations, jacobian_products, m.updates, m.elastic, m.substeps, m.state_iterations,
+               m.newton_iterations, m.lp_jacobians, m.tangents);
 }
 
 SpectralSolver::SpectralSolver(const core::Comm& comm, const GridMaterial& grid, SolverNumerics num)
@@ -446,7 +482,7 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
         if (m.stopped) {
           out.converged = false;
           out.stopped = true;
-          out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+          m.finish(out, t_start);
           m.stop = nullptr;
           return out;
         }
@@ -477,7 +513,7 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
         out.converged = false;
         out.increments.push_back(res);
         if (cb) cb(res);
-        out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+        m.finish(out, t_start);
         return out;
       }
       if (inc % step.f_out == 0) {
@@ -486,7 +522,7 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
       }
     }
   }
-  out.wall_s = std::chrono::duration<double>(clock::now() - t_start).count();
+  m.finish(out, t_start);
   m.stop = nullptr;
   return out;
 }

@@ -65,11 +65,19 @@ struct IncrementResult {
   double wall_s = 0;
 };
 
+// What a run cost, summed over the ranks (for profiles and benchmarks).
+struct SolverWork {
+  UpdateCounts material;           // constitutive updates and tangents
+  long residual_evaluations = 0;   // each: an update of every cell, one FFT pair of P
+  long jacobian_products = 0;      // Newton–Krylov: each a tangent product and an FFT pair
+};
+
 struct SimulationResult {
   bool converged = true;     // false: an increment failed after all cutbacks, or stopped
   bool stopped = false;      // the stop check ended the run (converged is false then)
   std::vector<IncrementResult> increments;  // 0 .. last (written ones, f_out respected)
   double wall_s = 0;
+  SolverWork work;
 };
 
 class SpectralSolver {

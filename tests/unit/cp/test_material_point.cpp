@@ -155,3 +155,83 @@ TEST(MaterialPoint, MagnesiumTwinsOnlyUnderPositiveShear) {
   state_rate(mg.plastic, -M, state.data(), dot.data());
   EXPECT_EQ(dot[mg.plastic.i_gamma_tw()], 0.0);
 }
+
+// The elastic predictor settles a step whose trial stress (Lp = 0) gives a plastic rate
+// below the Lp tolerance: the stress is then exactly the one the Newton loop returns
+// from Lp = 0 (its first check passes), and the state moves within its tolerance.
+TEST(MaterialPoint, ElasticPredictorGivesTheNewtonStressWhereItApplies) {
+  const Phase cu = copper(5.0e7);
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(30, 40, 50));
+  Mat3 F;
+  F << 1.0002, 0.0001, 0, -0.00005, 0.9999, 0.0001, 0.00002, 0, 1.0003;
+  IntegrationNumerics with, without;
+  without.elastic_predictor = false;
+  Point a(cu, R), b(cu, R);
+  Mat3 Pa, Pb;
+  UpdateCounts ca, cb;
+  ASSERT_TRUE(constitutive_update(cu, with, F, 0.5, a.ref(), Pa, nullptr, &ca));
+  ASSERT_TRUE(constitutive_update(cu, without, F, 0.5, b.ref(), Pb, nullptr, &cb));
+  EXPECT_EQ(ca.elastic, 1);
+  EXPECT_EQ(ca.newton_iterations, 0);
+  EXPECT_EQ(cb.elastic, 0);
+  EXPECT_GE(cb.newton_iterations, 1);
+  EXPECT_TRUE(Pa == Pb) << Pa << "\n" << Pb;
+  EXPECT_TRUE(a.S == b.S);
+  EXPECT_TRUE(a.Fp == b.Fp);
+  for (int i = 0; i < a.n; ++i) EXPECT_NEAR(a.state[i], b.state[i], i < 12 ? 1.0 : 1e-6) << "state " << i;
+  // The same step on a point that has slipped before (Lp ≠ 0) goes through Newton.
+  Point c(cu, R);
+  c.Lp[1] = 1e-3;
+  UpdateCounts cc;
+  Mat3 Pc;
+  ASSERT_TRUE(constitutive_update(cu, with, F, 0.5, c.ref(), Pc, nullptr, &cc));
+  EXPECT_EQ(cc.elastic, 0);
+  EXPECT_LT((Pc - Pa).norm(), 1e-5 * Pa.norm());
+}
+
+TEST(MaterialPoint, ElasticPredictorDoesNotApplyWhereSlipIsActive) {
+  const Phase cu = copper(3.0e7);  // 0.1 % strain: resolved shear above ξ0 = 30 MPa
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(35, 45, 10));
+  Mat3 F = Mat3::Identity();
+  F(2, 2) = 1.001;
+  F(0, 0) = F(1, 1) = 0.9995;
+  IntegrationNumerics with, without;
+  without.elastic_predictor = false;
+  Point a(cu, R), b(cu, R);
+  Mat3 Pa, Pb;
+  UpdateCounts ca;
+  ASSERT_TRUE(constitutive_update(cu, with, F, 0.5, a.ref(), Pa, nullptr, &ca));
+  ASSERT_TRUE(constitutive_update(cu, without, F, 0.5, b.ref(), Pb, nullptr));
+  EXPECT_EQ(ca.elastic, 0);
+  EXPECT_GT(ca.lp_jacobians, 0);
+  EXPECT_GT(Eigen::Map<const Mat3>(a.Lp.data()).norm(), 1e3 * with.eps_abs_Lp);
+  EXPECT_TRUE(Pa == Pb) << "a rejected prediction must leave the update as it was";
+}
+
+// A second iterate of the same increment starting from the first iterate's stress and
+// state (warm) reaches the update DAMASK's start reaches, within the state tolerance,
+// in fewer state iterations.
+TEST(MaterialPoint, WarmStateStartReachesTheSameUpdateSooner) {
+  const Phase mg = make_phase(preset_phase("Mg"));
+  const Mat3 R = rotation_matrix(texture::from_bunge_deg(35, 45, 10));
+  auto strain = [](double e) {
+    Mat3 F = Mat3::Identity();
+    F(2, 2) = 1 + e;
+    F(0, 0) = F(1, 1) = 1 - 0.5 * e;
+    return F;
+  };
+  IntegrationNumerics warm, cold;
+  cold.warm_state = false;
+  Point a(mg, R), b(mg, R);
+  Mat3 Pa, Pb;
+  ASSERT_TRUE(constitutive_update(mg, warm, strain(2e-3), 0.5, a.ref(), Pa, nullptr));
+  ASSERT_TRUE(constitutive_update(mg, cold, strain(2e-3), 0.5, b.ref(), Pb, nullptr));
+  UpdateCounts ca, cb;
+  ASSERT_TRUE(constitutive_update(mg, warm, strain(2.05e-3), 0.5, a.ref(), Pa, nullptr, &ca));
+  ASSERT_TRUE(constitutive_update(mg, cold, strain(2.05e-3), 0.5, b.ref(), Pb, nullptr, &cb));
+  double gamma = 0;
+  for (int s = 0; s < mg.plastic.n_sl; ++s) gamma += a.state[mg.plastic.i_gamma_sl() + s];
+  ASSERT_GT(gamma, 1e-5) << "the point must slip for this test";
+  EXPECT_LT((Pa - Pb).norm(), 1e-5 * Pb.norm());
+  EXPECT_LT(ca.state_iterations, cb.state_iterations);
+}

@@ -382,12 +382,14 @@ int main(int argc, char** argv) {
 
   // Graceful stop: USR1 to mpirun once some records and fingerprints are acknowledged
   // (the trainer encodes 240 ids at 3 ms each after 100 ms of training: the signal lands
-  // in its encoder pass).
+  // in its encoder pass). Tries of 40-80 ms keep the workers inside a try almost all the
+  // time, so that the stop interrupts one even when a loaded machine stretches the gaps
+  // between tries (with 10-30 ms tries, a run at load 13 once recorded no interrupted try).
   {
     const fs::path dir = scratch / "usr1", pid_dir = dir / "pids";
     fs::create_directories(pid_dir);
     const auto job =
-        run_job(job_args(dir, pid_dir, 10, 30, true, 100, 3),
+        run_job(job_args(dir, pid_dir, 40, 80, true, 100, 3),
                 [&](pid_t pid, const std::string& out, double) {
                   if (acks_in(out).size() < 10 || numbers_after(out, "fingerprint").size() < 10)
                     return false;

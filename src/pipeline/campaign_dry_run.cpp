@@ -49,9 +49,10 @@ std::pair<double, std::size_t> recorded_seconds(const std::filesystem::path& fol
 }
 
 // Memory of one solver rank: the solver's per-cell arrays, PETSc's vectors and the
-// Anderson history, FFT buffers and the material state come to about 6 kB per grid cell
-// (a 64^3 grid on one rank: about 1.6 GB, as DAMASK_grid needs).
-constexpr double kSolverBytesPerCell = 6.0e3;
+// Anderson history, FFT buffers and the material state come to about 6.8 kB per grid
+// cell for Mg with the default scheme (README "Memory", counted field by field and
+// checked against the measured slope; Cu ~6.3 kB): a 64^3 grid on one rank ~1.8 GB.
+constexpr double kSolverBytesPerCell = 6.8e3;
 
 }  // namespace
 

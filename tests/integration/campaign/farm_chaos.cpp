@@ -380,18 +380,20 @@ int main(int argc, char** argv) {
   }
   const double chaos_s = std::chrono::duration<double>(Clock::now() - t0).count();
 
-  // Graceful stop: USR1 to mpirun once some records and fingerprints are acknowledged
-  // (the trainer encodes 240 ids at 3 ms each after 100 ms of training: the signal lands
-  // in its encoder pass). Tries of 40-80 ms keep the workers inside a try almost all the
-  // time, so that the stop interrupts one even when a loaded machine stretches the gaps
-  // between tries (with 10-30 ms tries, a run at load 13 once recorded no interrupted try).
+  // Graceful stop: USR1 to mpirun once some records and fingerprints are acknowledged.
+  // mpirun forwards the signal to the ranks through its daemon, which on a loaded machine
+  // can lag the collector's own copy by tens of milliseconds: tries of 150-300 ms keep the
+  // workers inside a try past that lag, so the stop interrupts one (with 10-30 ms tries a
+  // run at load 13 recorded none: the tries ended before the workers saw the signal). The
+  // trainer encodes 240 ids at 10 ms each after 100 ms of training, so the signal (about
+  // 1 s in) lands in its encoder pass.
   {
     const fs::path dir = scratch / "usr1", pid_dir = dir / "pids";
     fs::create_directories(pid_dir);
     const auto job =
-        run_job(job_args(dir, pid_dir, 40, 80, true, 100, 3),
+        run_job(job_args(dir, pid_dir, 150, 300, true, 100, 10),
                 [&](pid_t pid, const std::string& out, double) {
-                  if (acks_in(out).size() < 10 || numbers_after(out, "fingerprint").size() < 10)
+                  if (acks_in(out).size() < 4 || numbers_after(out, "fingerprint").size() < 10)
                     return false;
                   kill(pid, SIGUSR1);
                   return true;

@@ -177,6 +177,8 @@ bool elastic_trial(const Phase& ph, const IntegrationNumerics& num, const Mat3& 
   double dot[kMaxState];
   state_rate(ph.plastic, S, state0, dot);
   for (int i = 0; i < n; ++i) state[i] = state0[i] + dot[i] * dt;
+  // Not Fp0 itself: the Newton path inverts invFp0 (I - Lp dt) = invFp0 at Lp = 0, and
+  // Fp0^-1^-1 differs from Fp0 in the last bits; this keeps the two paths bit-identical.
   const Mat3 Fp = invFp.inverse();
   sr.P = F * invFp * S * invFp.transpose();
   sr.S = S;

@@ -33,7 +33,7 @@ void save_checkpoint(const std::filesystem::path& file, Vae& model, const FusedA
   root.write("position", torch::tensor({p.epoch, p.step_in_epoch, p.global_step, static_cast<std::int64_t>(p.seed)},
                                        torch::kInt64));
   const auto& s = c.epoch_sums;
-  const std::vector<double> sums{s.bce, s.spectral, s.kl, s.total, s.steps};
+  const std::vector<double> sums{s.bce, s.spectral, s.kl, s.total, s.steps, s.texture};
   root.write("epoch_sums", torch::tensor(sums, torch::kFloat64));
   root.write("epoch_sums_count", c10::IValue(static_cast<std::int64_t>(sums.size())));
   root.write("metrics_csv", c10::IValue(c.metrics_csv));
@@ -60,9 +60,10 @@ Checkpoint read_checkpoint_header(const std::filesystem::path& file) {
                   static_cast<std::uint64_t>(pos[3].item<std::int64_t>())};
     in.read("epoch_sums", sums);
     in.read("epoch_sums_count", v);
-    if (v.toInt() != 5 || sums.numel() != 5) throw std::runtime_error("epoch_sums");
+    // Five sums before the texture term, six since.
+    if ((v.toInt() != 5 && v.toInt() != 6) || sums.numel() != v.toInt()) throw std::runtime_error("epoch_sums");
     const double* s = sums.data_ptr<double>();
-    c.epoch_sums = {s[0], s[1], s[2], s[3], s[4]};
+    c.epoch_sums = {s[0], s[1], s[2], s[3], s[4], sums.numel() == 6 ? s[5] : 0.0};
     in.read("metrics_csv", v);
     c.metrics_csv = v.toStringRef();
   } catch (const core::InputError&) {

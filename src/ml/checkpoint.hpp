@@ -27,6 +27,7 @@ struct TrainPosition {
 struct EpochSums {
   double bce = 0, spectral = 0, kl = 0, total = 0;
   double steps = 0;
+  double texture = 0;  // the texture term's sum (stored since the texture head; 0 before)
 };
 
 struct Checkpoint {

@@ -30,8 +30,8 @@ EvalResult evaluate(Vae& model, const VeSource& source, const std::vector<std::i
   const auto device = model->parameters().front().device();
   const auto n = static_cast<std::int64_t>(indices.size());
   if (phi4_limit < 0 || phi4_limit > n) phi4_limit = n;
-  // sums: count, bce, spectral, kl, total, phi4 count, phi4 sum, phi4 sum of squares
-  std::array<double, 8> s{};
+  // sums: count, bce, spectral, kl, total, phi4 count, phi4 sum, phi4 sum of squares, texture
+  std::array<double, 9> s{};
   std::vector<std::int64_t> mine, positions;
   for (std::int64_t i = comm.rank(); i < n; i += comm.size()) mine.push_back(indices[i]), positions.push_back(i);
   for (std::size_t b0 = 0; b0 < mine.size(); b0 += batch) {
@@ -46,6 +46,7 @@ EvalResult evaluate(Vae& model, const VeSource& source, const std::vector<std::i
     s[2] += m * t.spectral.item<double>();
     s[3] += m * t.kl.item<double>();
     s[4] += m * t.total.item<double>();
+    s[8] += m * t.texture.item<double>();
     const auto phi4 = phi4_per_ve(out.x_hat, x).to(torch::kCPU);
     for (std::size_t i = b0; i < b1; ++i)
       if (positions[i] < phi4_limit) {
@@ -57,7 +58,7 @@ EvalResult evaluate(Vae& model, const VeSource& source, const std::vector<std::i
   if (was_training) model->train();
   EvalResult r;
   r.count = static_cast<std::int64_t>(s[0]);
-  if (r.count > 0) r.bce = s[1] / s[0], r.spectral = s[2] / s[0], r.kl = s[3] / s[0], r.total = s[4] / s[0];
+  if (r.count > 0) r.bce = s[1] / s[0], r.spectral = s[2] / s[0], r.kl = s[3] / s[0], r.total = s[4] / s[0], r.texture = s[8] / s[0];
   r.phi4_count = static_cast<std::int64_t>(s[5]);
   if (r.phi4_count > 0) {
     r.phi4_mean = s[6] / s[5];

@@ -20,7 +20,7 @@ std::vector<float> floats_of(const torch::Tensor& t);
 
 struct EvalResult {
   std::int64_t count = 0;
-  double bce = 0, spectral = 0, kl = 0, total = 0;  // means over the VEs
+  double bce = 0, spectral = 0, kl = 0, total = 0, texture = 0;  // means over the VEs
   std::int64_t phi4_count = 0;
   double phi4_mean = 0, phi4_std = 0;  // over VEs, of each VE's mean phi4 (population std)
 };

@@ -1,5 +1,7 @@
 #include "ml/loss.hpp"
 
+#include "ml/orientation_moments.hpp"
+
 namespace mspipe::ml {
 
 torch::Tensor spectral_loss(const torch::Tensor& x_hat, const torch::Tensor& x) {
@@ -25,6 +27,15 @@ LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptio
   t.kl = -0.5 * (1 + out.log_var - out.mu.square() - out.log_var.exp()).sum(1).mean();
   t.total = o.alpha * t.bce + (1 - o.alpha) * t.spectral;
   if (o.beta > 0) t.total = t.total + o.beta * t.kl;
+  if (out.texture.defined()) {
+    // The head predicts the departure from a uniform texture (and starts at zero, model.cpp).
+    const auto target = (orientation_moments(x) - uniform_orientation_moments(x.options())).detach();
+    const double voxels = static_cast<double>(x.numel() / (x.size(0) * x.size(1)));
+    t.texture = (out.texture - target).square().sum(1).mean() * voxels;
+    if (o.texture_weight > 0) t.total = t.total + o.texture_weight * t.texture;
+  } else {
+    t.texture = torch::zeros({}, x.options());
+  }
   return t;
 }
 

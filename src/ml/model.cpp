@@ -1,5 +1,7 @@
 #include "ml/model.hpp"
 
+#include "ml/orientation_moments.hpp"
+
 namespace mspipe::ml {
 
 namespace nn = torch::nn;
@@ -41,7 +43,10 @@ void add_blocks(nn::Sequential& seq, const ModelOptions& o, int channels, int co
 }
 
 // The plain family's channels per stage: w, 2w, 2w (32, 64, 64 at width 32).
-std::array<int, 4> plain_channels(const ModelOptions& o) { return {o.channels, o.width, 2 * o.width, 2 * o.width}; }
+// (The first is the encoder's input; the decoder ends on o.channels.)
+std::array<int, 4> plain_channels(const ModelOptions& o) {
+  return {o.encoder_channels(), o.width, 2 * o.width, 2 * o.width};
+}
 
 // Biased convolution (or transposed convolution) and ReLU, no normalisation.
 void add_plain_stage(nn::Sequential& seq, int in, int out, bool up) {
@@ -74,7 +79,7 @@ torch::Tensor ResBlockImpl::forward(const torch::Tensor& x) {
   return y.relu_();
 }
 
-EncoderImpl::EncoderImpl(const ModelOptions& o) {
+EncoderImpl::EncoderImpl(const ModelOptions& o) : orientation_features_(o.orientation_features) {
   features_ = nn::Sequential();
   if (o.family == Family::plain) {
     const auto ch = plain_channels(o);
@@ -85,7 +90,7 @@ EncoderImpl::EncoderImpl(const ModelOptions& o) {
     return;
   }
   const int w = o.width;
-  add_conv_norm_relu(features_, o, o.channels, w, 7, 2, 3);
+  add_conv_norm_relu(features_, o, o.encoder_channels(), w, 7, 2, 3);
   add_blocks(features_, o, w, o.blocks[0]);
   for (int stage = 1; stage < 4; ++stage) {
     const int in = w << (stage - 1), out = w << stage;
@@ -99,7 +104,12 @@ EncoderImpl::EncoderImpl(const ModelOptions& o) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> EncoderImpl::forward(const torch::Tensor& x) {
-  auto h = features_->forward(x).flatten(1);
+  auto in = x;
+  if (orientation_features_) {
+    const auto uniform = uniform_orientation_moments(x.options()).view({1, kOrientationMoments, 1, 1, 1});
+    in = torch::cat({x, orientation_moment_fields(x) - uniform}, 1);
+  }
+  auto h = features_->forward(in).flatten(1);
   if (fc_hidden_) h = torch::tanh(fc_hidden_(h));
   return {fc_mu_(h), fc_log_var_(h)};
 }
@@ -138,6 +148,17 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& z) {
 VaeImpl::VaeImpl(const ModelOptions& o) : o_(o) {
   encoder = register_module("encoder", Encoder(o));
   decoder = register_module("decoder", Decoder(o));
+  if (o.texture_moments > 0) {
+    texture = register_module("texture", nn::Linear(o.latent, o.texture_moments));
+    // Zero: the head starts at a uniform texture, so the encoder's first steps are the
+    // reconstruction's alone and the texture gradients reach it as the head's weights grow
+    // (from LibTorch's default start, the head's error of ~0.3 per moment times the voxels
+    // outweighed the spectral term tenfold and left the reconstruction at the
+    // input-blind plateau: test phi4 0.261 against 0.156 without the head).
+    torch::NoGradGuard no_grad;
+    texture->weight.zero_();
+    texture->bias.zero_();
+  }
   // The plain family keeps LibTorch's default initialisation (PyTorch's), under which it
   // was measured.
   if (o.family == Family::resnet) initialise_weights(*this);
@@ -149,6 +170,7 @@ VaeOutput VaeImpl::forward(const torch::Tensor& x, const torch::Tensor& eps) {
   auto z = eps.defined() ? out.mu + torch::exp(0.5 * out.log_var) * eps : out.mu;
   out.logits = decoder(z);
   out.x_hat = torch::sigmoid(out.logits);
+  if (texture) out.texture = texture(out.mu);
   return out;
 }
 
@@ -171,6 +193,7 @@ std::int64_t expected_parameter_count(const ModelOptions& o) {
   using I = std::int64_t;
   const I w = o.width, c = o.channels, h = o.hidden, l = o.latent;
   const I flat = flat_size(o);
+  const I head = o.texture_moments > 0 ? l * o.texture_moments + o.texture_moments : 0;
   auto conv = [](I in, I out, I k) { return in * out * k * k * k; };
   if (o.family == Family::plain) {
     const auto ch = plain_channels(o);
@@ -181,10 +204,10 @@ std::int64_t expected_parameter_count(const ModelOptions& o) {
       const I out = s == 1 ? ch[1] : ch[s - 1];
       n += conv(ch[s], out, 4) + out;                                       // transposed
     }
-    return n + conv(ch[1], c, 3) + c;                                       // to the channels
+    return n + conv(ch[1], c, 3) + c + head;                                // to the channels
   }
   auto block = [&](I ch) { return 2 * (conv(ch, ch, 3) + 2 * ch); };
-  I n = conv(c, w, 7) + 2 * w;                        // encoder stem
+  I n = conv(o.encoder_channels(), w, 7) + 2 * w;     // encoder stem
   for (int s = 0; s < 4; ++s) {
     const I ch = w << s;
     if (s > 0) n += conv(ch / 2, ch, 3) + 2 * ch;      // downsampling
@@ -195,7 +218,7 @@ std::int64_t expected_parameter_count(const ModelOptions& o) {
   const I ch[5] = {8 * w, 4 * w, 2 * w, w, c};
   for (int s = 0; s < 4; ++s) n += conv(ch[s], ch[s + 1], 4) + 2 * ch[s + 1] + o.blocks[s] * block(ch[s + 1]);
   n += conv(c, c, 3) + c;                             // final biased transposed conv
-  return n;
+  return n + head;
 }
 
 std::int64_t parameter_count(nn::Module& m) {

@@ -41,6 +41,7 @@ class EncoderImpl : public torch::nn::Module {
  private:
   torch::nn::Sequential features_{nullptr};
   torch::nn::Linear fc_hidden_{nullptr}, fc_mu_{nullptr}, fc_log_var_{nullptr};
+  bool orientation_features_ = false;  // ModelOptions::orientation_features
 };
 TORCH_MODULE(Encoder);
 
@@ -62,6 +63,7 @@ struct VaeOutput {
   torch::Tensor x_hat;    // sigmoid(logits)
   torch::Tensor mu;       // (N, latent): the fingerprint
   torch::Tensor log_var;  // ln sigma^2 (the paper's "log_sigma", used as exp(0.5 * .))
+  torch::Tensor texture;  // (N, texture_moments) from mu; undefined without a texture head
 };
 
 class VaeImpl : public torch::nn::Module {
@@ -73,6 +75,10 @@ class VaeImpl : public torch::nn::Module {
   const ModelOptions& options() const { return o_; }
   Encoder encoder{nullptr};
   Decoder decoder{nullptr};
+  // Linear map mu -> orientation moments (ModelOptions::texture_moments > 0): it makes the
+  // fingerprint carry the texture statistics linearly; the decoder does not see it. It
+  // predicts the moments minus a uniform texture's (uniform_orientation_moments).
+  torch::nn::Linear texture{nullptr};
 
  private:
   ModelOptions o_;

@@ -26,12 +26,15 @@ namespace {
 
 // Each step's loss terms ride along with the gradient all-reduce, in this order in
 // GradientAllReduce::extra().
-enum StepTerm : std::size_t { kStepBce, kStepSpectral, kStepKl, kStepTotal, kStepTerms };
+enum StepTerm : std::size_t { kStepBce, kStepSpectral, kStepKl, kStepTotal, kStepTexture, kStepTerms };
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kCsvHeader =
     "epoch,steps,train_bce,train_spectral,train_kl,train_total,test_bce,test_spectral,test_kl,test_total,"
-    "test_phi4_mean,test_phi4_std\n";
+    "test_phi4_mean,test_phi4_std";
+// Two more columns for a model with a texture head (its term on the training batches and
+// on the test set).
+constexpr const char* kCsvTextureColumns = ",train_texture,test_texture";
 
 void shuffle(std::vector<std::int64_t>& v, core::Rng& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
@@ -126,7 +129,8 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
   Checkpoint state;
   state.model = cfg.model;
   state.position.seed = t.seed;
-  state.metrics_csv = kCsvHeader;
+  const bool texture = cfg.model.texture_moments > 0;
+  state.metrics_csv = fmt::format("{}{}\n", kCsvHeader, texture ? kCsvTextureColumns : "");
   if (how == TrainStart::resume && std::filesystem::exists(ckpt_path)) {
     const auto saved = read_checkpoint_header(ckpt_path);
     if (describe_model_options(saved.model) != describe_model_options(cfg.model) || saved.position.seed != t.seed)
@@ -193,12 +197,14 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       extra[kStepSpectral] = terms.spectral.template item<float>();
       extra[kStepKl] = terms.kl.template item<float>();
       extra[kStepTotal] = terms.total.template item<float>();
+      extra[kStepTexture] = terms.texture.template item<float>();
       sync.allreduce();
       optimizer.set_lr(learning_rate(t, pos.global_step, schedule_steps));
       optimizer.step();
       auto& sums = state.epoch_sums;
       sums.bce += extra[kStepBce] / ranks, sums.spectral += extra[kStepSpectral] / ranks;
       sums.kl += extra[kStepKl] / ranks, sums.total += extra[kStepTotal] / ranks;
+      sums.texture += extra[kStepTexture] / ranks;
       sums.steps += 1;
       summary.allreduce_seconds += sync.last_seconds();
       ++pos.global_step;
@@ -213,19 +219,21 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
     const auto test = evaluate(model, data, split.test, comm, local_batch, cfg.loss, t.phi4_samples);
     const auto& s = state.epoch_sums;
     const double steps = std::max(1.0, s.steps);
-    state.metrics_csv += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g}\n",
+    state.metrics_csv += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g},{:.8g}",
                                      pos.epoch + 1, pos.global_step, s.bce / steps, s.spectral / steps,
                                      s.kl / steps, s.total / steps, test.bce, test.spectral, test.kl, test.total, test.phi4_mean,
                                      test.phi4_std);
+    state.metrics_csv += texture ? fmt::format(",{:.8g},{:.8g}\n", s.texture / steps, test.texture) : "\n";
     // About ten epoch lines per run at info level (every epoch is in metrics.csv and at
     // debug level): a long run stays readable beside the progress line.
     const std::int64_t every = std::max<std::int64_t>(1, t.epochs / 10);
     const bool report = (pos.epoch + 1) % every == 0 || pos.epoch + 1 == t.epochs;
     core::log::write(report ? core::log::Level::info : core::log::Level::debug,
-                     fmt::format("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}), "
+                     fmt::format("vae: epoch {}/{}: train loss {:.5g}, test loss {:.5g} (BCE {:.5g}, spectral {:.5g}{}), "
                                  "test phi4 {:.4f} ± {:.4f}",
                                  pos.epoch + 1, t.epochs, s.total / steps, test.total, test.bce, test.spectral,
-                                 test.phi4_mean, test.phi4_std));
+                                 texture ? fmt::format(", texture {:.5g}", test.texture) : "", test.phi4_mean,
+                                 test.phi4_std));
     summary.train_total = s.total / steps;
     summary.test_total = test.total, summary.test_bce = test.bce, summary.test_spectral = test.spectral;
     summary.test_phi4_mean = test.phi4_mean, summary.test_phi4_std = test.phi4_std;

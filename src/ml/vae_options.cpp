@@ -52,6 +52,9 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   auto& l = c.loss;
   l.alpha = vae.number("alpha", 0.999, Range::between(0, 1));
   l.beta = vae.number("beta", 0.0, Range::non_negative());
+  m.orientation_features = vae.boolean("orientation_features", false);
+  l.texture_weight = vae.number("texture_weight", 0.0, Range::non_negative());
+  if (l.texture_weight > 0) m.texture_moments = kOrientationMoments;
   l.bce = vae.string("bce", "input_as_target", {"input_as_target", "paper_reversed"}) == "paper_reversed"
               ? BceForm::paper_reversed
               : BceForm::input_as_target;
@@ -112,10 +115,12 @@ std::string describe_model_options(const ModelOptions& m) {
   // The family is written only when it is not the resnet, so that the resnets' text (and
   // the checkpoints written before the family existed) stays as it was.
   return fmt::format("blocks={},{},{},{} width={} latent={} hidden={} ve_size={} channels={} norm={} "
-                     "norm_groups={} noise={}{}",
+                     "norm_groups={} noise={}{}{}{}",
                      m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3], m.width, m.latent, m.hidden,
                      m.ve_size, m.channels, m.norm == Norm::batch ? "batch" : "group", m.norm_groups,
-                     noise_name(m.noise), m.family == Family::plain ? " family=plain" : "");
+                     noise_name(m.noise), m.family == Family::plain ? " family=plain" : "",
+                     m.texture_moments > 0 ? fmt::format(" texture={}", m.texture_moments) : "",
+                     m.orientation_features ? " features=moments" : "");
 }
 
 ModelOptions parse_model_options(const std::string& text) {
@@ -142,6 +147,16 @@ ModelOptions parse_model_options(const std::string& text) {
     else if (key == "family") {
       if (value != "plain") throw std::invalid_argument("unknown model family " + value);
       m.family = Family::plain;
+      --seen;  // optional
+    } else if (key == "features") {
+      if (value != "moments") throw std::invalid_argument("unknown encoder features " + value);
+      m.orientation_features = true;
+      --seen;  // optional
+    } else if (key == "texture") {
+      m.texture_moments = std::stoi(value);
+      if (m.texture_moments != kOrientationMoments)
+        throw std::invalid_argument("texture head of " + value + " moments (this build has " +
+                                    std::to_string(kOrientationMoments) + ")");
       --seen;  // optional
     } else throw std::invalid_argument("unknown model description key " + key);
   }

@@ -35,6 +35,9 @@ enum class BceForm { input_as_target, paper_reversed };
 // map that the resnet at CPU sizes leaves on the input-blind plateau (bench/ml/README.md).
 enum class Family { resnet, plain };
 
+// Moments per VE predicted by the texture head (ml/orientation_moments.hpp).
+constexpr int kOrientationMoments = 27;
+
 struct ModelOptions {
   std::array<int, 4> blocks{2, 2, 2, 2};  // resnet18
   int width = 64;                         // channels of the first stage (64 in the paper)
@@ -46,6 +49,15 @@ struct ModelOptions {
   int norm_groups = 8;  // upper bound on GroupNorm groups per layer
   Noise noise = Noise::per_sample;
   Family family = Family::resnet;  // plain: `blocks`, `hidden` and `norm` are not used
+  // Outputs of a linear head on mu trained to the VE's orientation moments (0 = no head,
+  // the study's model; kOrientationMoments with vae.texture_weight > 0).
+  int texture_moments = 0;
+  // The encoder also sees every voxel's orientation moments (kOrientationMoments channels
+  // beside the Euler angles, continuous and unchanged by the two-fold symmetries where the
+  // angles jump at the fundamental zone's edges); the decoder still returns the angles.
+  bool orientation_features = false;
+
+  int encoder_channels() const { return channels + (orientation_features ? kOrientationMoments : 0); }
 
   int bottleneck() const { return ve_size / (family == Family::plain ? 8 : 16); }
   std::string architecture() const;  // "resnet18", "plain_conv", or "custom[a,b,c,d]"
@@ -54,6 +66,10 @@ struct ModelOptions {
 struct LossOptions {
   double alpha = 0.999;  // weight of BCE; 1 - alpha weighs the spectral term
   double beta = 0.0;     // KL weight; 0 is the paper's trained model
+  // Weight of the texture term: the texture head's squared error on the VE's orientation
+  // moments, times the voxels per VE (the scale of the spectral term's sum over voxels, so
+  // that weight 1 counts a moment's error like a channel's zero-frequency error).
+  double texture_weight = 0.0;
   BceForm bce = BceForm::input_as_target;
 };
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <stdexcept>
 
 #include "pipeline/campaign_stage.hpp"
 #include "pipeline/generate_stage.hpp"
@@ -23,8 +24,14 @@ std::unique_ptr<Stage> make_stage(std::string_view name) {
   if (name == "simulate") return make_simulate_stage();
   if (name == "campaign") return make_campaign_stage();
 #if MSPIPE_HAVE_ML
-  // The torch-using stages live in the ML plugin: asking for one loads it.
-  if (ml_stage_sections(name)) return ml_plugin(std::string("stage ") + std::string(name)).make_stage(name);
+  // The torch-using stages live in the ML plugin: asking for one loads it. The sections
+  // listed without the plugin must be the stage's own, or unused-section notes would lie.
+  if (const auto* sections = ml_stage_sections(name)) {
+    auto stage = ml_plugin(std::string("stage ") + std::string(name)).make_stage(name);
+    if (stage && stage->sections() != *sections)
+      throw std::logic_error(std::string("ml_stage_sections() is out of date for stage ") + std::string(name));
+    return stage;
+  }
 #endif
   return nullptr;
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "core/atomic_file.hpp"
 #include "core/comm.hpp"
@@ -170,6 +171,16 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
     }
     inputs.push_back(std::move(in));
   }
+  // Further encoders (collective encoding here; their rows follow the fingerprint's).
+  std::vector<Input> extra;
+  for (const auto& [name, checkpoint] : s.extra_fingerprints) {
+    const auto t0 = Clock::now();
+    std::int64_t latent = 0;
+    auto all = encode_campaign(s, c, checkpoint, &latent, world);
+    Input in{"fingerprint:" + name};
+    core::on_root(world, [&] { in.rows = with_inputs(c, std::move(all), latent), in.feature_s = since(t0); });
+    extra.push_back(std::move(in));
+  }
   core::on_root(world, [&] {
     for (const char* name : {"physics", "two_point"}) {
       if (!wants(s, name)) continue;
@@ -188,6 +199,7 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
       if (lacks_fingerprints(c) && s.vae_checkpoint.empty())
         inputs.back().note = "the campaign has no VAE fingerprints: needs surrogate.vae_checkpoint";
     }
+    for (auto& in : extra) inputs.push_back(std::move(in));
 
     std::vector<Row> rows;
     for (const auto& in : inputs) rows.push_back(score(in, c, s));
@@ -200,12 +212,14 @@ void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
     // The learning curve: every input at each training-set size, the same validation
     // and test rows; "all" is the table above.
     std::vector<Row> curve;
+    std::set<std::int64_t> too_large;  // sizes beyond the training rows, named once
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       if (!rows[k].note.empty()) continue;
       for (const auto n : s.learning_curve) {
         if (n != 0 && n >= rows[k].train_rows) {
-          core::log::warn("surrogate compare: {} training VEs asked for, there are {}: that point is all of them", n,
-                          rows[k].train_rows);
+          if (too_large.insert(n).second)
+            core::log::warn("surrogate compare: {} training VEs asked for, there are {}: that point is all of them",
+                            n, rows[k].train_rows);
           continue;
         }
         auto at = s;

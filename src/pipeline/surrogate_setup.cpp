@@ -65,6 +65,14 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
         cmp->fail("inputs", fmt::format("unknown input \"{}\" (null, control, physics, two_point, fingerprint)", in));
     s.vae_checkpoint = cmp->string("vae_checkpoint", s.vae_checkpoint.string());
     s.ve_set = cmp->string("ve_set", "");
+    if (auto fps = cmp->optional_section("fingerprints")) {
+      for (const auto& name : fps->keys()) {
+        // Relative to the working directory, as surrogate.vae_checkpoint; read (and an
+        // unreadable one named) when compare encodes with it, before anything is written.
+        s.extra_fingerprints.emplace_back(name, fps->string(name));
+      }
+      fps->finish();
+    }
     if (cmp->has("learning_curve")) {
       std::string why;
       s.learning_curve = parse_training_sizes(cmp->string("learning_curve"), &why);

@@ -31,6 +31,9 @@ struct SurrogateSetup {
   // control encoder its architecture.
   std::filesystem::path vae_checkpoint;
   std::filesystem::path ve_set;          // VEs of the campaign; empty: regenerated from its identity
+  // [surrogate.compare.fingerprints] name = checkpoint: more encoders compared side by side,
+  // each an input "fingerprint:name" (mu of that encoder on the same VEs and split).
+  std::vector<std::pair<std::string, std::filesystem::path>> extra_fingerprints;
   // Learning curve: training-set sizes (0: all training rows), "250,500,all" on the command
   // line or [surrogate.compare] learning_curve; empty: none.
   std::vector<std::int64_t> learning_curve;

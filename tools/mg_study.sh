@@ -2,7 +2,8 @@
 # The Mg dataset study from a finished inputs/mg_cpu.toml campaign to its figures:
 #   merge the campaign folder -> the compact dataset data/mg_cpu.h5 (ids, stress curves,
 #   statuses, generator parameters and seed; tools/export_campaign.py) -> the fingerprint
-#   VAE inputs/vae/mg_quick.toml (trained when its checkpoint is missing; vae eval) ->
+#   VAE inputs/vae/mg_quick.toml and its study-loss twin inputs/vae/mg_quick_study_loss.toml
+#   (each trained when its checkpoint is missing; vae eval) ->
 #   surrogate train and compare with the learning curve 250, 500, 1000, all
 #   (inputs/surrogate/mg_cpu.toml) -> plots (tools/plot_surrogate.py) -> report.html.
 #
@@ -24,6 +25,9 @@ PY=/usr/bin/python3
 COUNT=2000          # inputs/mg_cpu.toml: campaign.count
 VAE_CONFIG=inputs/vae/mg_quick.toml
 VAE_CHECKPOINT=results/vae_mg_quick/vae/checkpoint.pt
+# The same recipe with the study's loss alone, compared side by side (fingerprint:study_loss).
+STUDY_LOSS_CONFIG=inputs/vae/mg_quick_study_loss.toml
+STUDY_LOSS_CHECKPOINT=results/vae_mg_quick_study_loss/vae/checkpoint.pt
 SURROGATE_CONFIG=inputs/surrogate/mg_cpu.toml
 
 mode=${1:-finished}
@@ -55,8 +59,13 @@ if [ ! -f "$VAE_CHECKPOINT" ]; then
   step "train the fingerprint VAE ($VAE_CONFIG)"
   "$MSPIPE" vae train "$VAE_CONFIG"
 fi
+if [ ! -f "$STUDY_LOSS_CHECKPOINT" ]; then
+  step "train the study-loss VAE ($STUDY_LOSS_CONFIG)"
+  "$MSPIPE" vae train "$STUDY_LOSS_CONFIG"
+fi
 step "vae eval: phi4 against the input-blind reference"
 "$MSPIPE" vae eval "$VAE_CONFIG" | tee "$out/vae_eval.txt"
+"$MSPIPE" vae eval "$STUDY_LOSS_CONFIG" | tee "$out/vae_eval_study_loss.txt"
 
 step "surrogate train on $data"
 $RUN "$MSPIPE" surrogate train "$SURROGATE_CONFIG" --campaign "$data" --output-dir "$out/surrogate"

@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "core/output_path.hpp"
 #include "ml/surrogate_control.hpp"
+#include "ml/ve_encoder.hpp"
 #include "pipeline/surrogate_baselines.hpp"
 #include "pipeline/surrogate_fingerprints.hpp"
 #include "pipeline/surrogate_report.hpp"
@@ -142,7 +143,11 @@ bool wants(const SurrogateSetup& s, const char* name) {
 void run_surrogate_compare(const SurrogateSetup& s, const core::Comm& world) {
   CampaignRows c;
   // Every rank reads the campaign: each encodes its share of the VEs for the control input.
-  core::collective(world, [&] { c = read_campaign_rows(s.campaign); });
+  core::collective(world, [&] {
+    c = read_campaign_rows(s.campaign);
+    // Every further encoder readable before any work or folder (a bad one is named here).
+    for (const auto& extra : s.extra_fingerprints) ml::checkpoint_model(extra.second);
+  });
   // A campaign run without a VAE gets its fingerprints from s.vae_checkpoint's encoder.
   const auto t_encode = Clock::now();
   if (wants(s, "fingerprint")) encode_when_missing(s, c, world);

@@ -6,7 +6,7 @@
 # Prints each case's table, then one summary row per case.
 #
 #   tools/damask_check.sh [--program build/release/bench/cp/damask_check] [--work DIR]
-#                         [--cases "D E B"] [--method anderson] [--skip-code N]
+#                         [--cases "D E B"] [--method auto] [--skip-code N]
 #
 # Without DAMASK_grid on PATH it says so and exits with the skip code (0 unless given;
 # ctest passes 77). Exit 1 when a case differs or a run fails. Case B takes about 5 min
@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 program="$root/build/release/bench/cp/damask_check"
-work="" cases="D E B" method="anderson" skip_code=0
+work="" cases="D E B" method="auto" skip_code=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --program) program=$2; shift 2 ;;

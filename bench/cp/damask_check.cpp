@@ -4,7 +4,7 @@
 // DAMASK's result by mspipe's reader), then the two curves compared increment by
 // increment (cp/damask/curve_check.hpp). tools/damask_check.sh runs it on cases B, D, E.
 //
-//   damask_check --case DIR --work DIR [--method anderson|ngmres|newton_krylov]
+//   damask_check --case DIR --work DIR [--method auto|anderson|ngmres|newton_krylov]
 //                [--executable DAMASK_grid] [--timeout S] [--rel-tol 1e-3]
 //
 // DIR holds geom.vti, load.yaml, material.yaml and optionally numerics.yaml.
@@ -28,15 +28,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Options {
-  std::string case_dir, work, executable = "DAMASK_grid", method = "anderson";
+  std::string case_dir, work, executable = "DAMASK_grid", method = "auto";
   double timeout_s = 0, rel_tol = 1e-3;
 };
-
-cp::SnesMethod method_of(const std::string& m) {
-  return m == "ngmres"          ? cp::SnesMethod::ngmres
-         : m == "newton_krylov" ? cp::SnesMethod::newton_krylov
-                                : cp::SnesMethod::anderson;
-}
 
 int check(const core::Comm& world, const Options& o) {
   const fs::path dir(o.case_dir);
@@ -46,7 +40,7 @@ int check(const core::Comm& world, const Options& o) {
   const auto load = cp::damask::read_load(dir / "load.yaml");
   cp::SolverNumerics numerics;
   if (fs::exists(dir / "numerics.yaml")) cp::damask::read_numerics(dir / "numerics.yaml", numerics);
-  numerics.method = method_of(o.method);
+  numerics.method = cp::resolve_method(cp::parse_snes_method(o.method), grid);
 
   cp::damask::GridRunConfig config;
   config.executable = o.executable;
@@ -69,7 +63,7 @@ int check(const core::Comm& world, const Options& o) {
   if (!world.is_root()) return agreement.ok() && b.status == cp::RunStatus::converged ? 0 : 1;
   fmt::print("case {}: {} cells, {}\n", dir.filename().string(), grid.material.size(),
              cp::describe(load));
-  fmt::print("mspipe ({}): {}, {:.2f} s; damask_grid: {}, {:.2f} s ({})\n", o.method,
+  fmt::print("mspipe ({}): {}, {:.2f} s; damask_grid: {}, {:.2f} s ({})\n", cp::snes_method_name(numerics.method),
              cp::status_name(a.status), a.result.wall_s, cp::status_name(b.status), b.result.wall_s,
              (fs::path(o.work) / "ve_0").string());
   if (!b.message.empty()) fmt::print("damask_grid: {}\n", b.message);
@@ -103,7 +97,7 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--executable", o.executable, "DAMASK_grid (a path or a name on PATH)");
   app.add_option("--method", o.method, "mspipe's nonlinear solver")
-      ->check(CLI::IsMember({"anderson", "ngmres", "newton_krylov"}));
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(cp::snes_method_names), std::end(cp::snes_method_names))));
   app.add_option("--timeout", o.timeout_s, "Limit for DAMASK_grid in s (0: none)");
   app.add_option("--rel-tol", o.rel_tol, "Relative tolerance on sigma_zz per increment");
   CLI11_PARSE(app, argc, argv);

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # mspipe against DAMASK_grid on the same case, one after the other in one invocation:
 # 1 rank, 1 thread each, default numerics on both sides (DAMASK's tolerances; mspipe's
-# default Anderson scheme), DAMASK's reference load (tension along z, 20 increments).
+# default scheme "auto": Newton-Krylov for Mg, Anderson for Cu, or --method), DAMASK's
+# reference load (tension along z, 20 increments).
 # Cases (bench/cp/side_by_side.py): A Mg on case B's 16^3 geometry, B Cu 16^3 (20
 # grains), C Mg 32^3 (60 grains; DAMASK needs about 10 min, so only when asked).
 #
 #   bench/cp/side_by_side.sh [--mspipe build/release/drivers/mspipe] [--cases "A B"]
-#                            [--work DIR]
+#                            [--work DIR] [--method auto|anderson|ngmres|newton_krylov]
 #
 # Needs DAMASK_grid on PATH (a clear message and exit 0 otherwise), /usr/bin/time and
 # python3 with numpy and h5py ($PYTHON, default /usr/bin/python3). Prints the machine
@@ -14,13 +15,14 @@
 # iterations, peak RSS each, max relative difference of sigma_zz over the increments.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mspipe="$here/../../build/release/drivers/mspipe" cases="A B" work=""
+mspipe="$here/../../build/release/drivers/mspipe" cases="A B" work="" method="auto"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --mspipe) mspipe=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --method) method=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "side_by_side.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +52,7 @@ for c in $cases; do
   rm -rf "$dir" && mkdir -p "$dir/damask"
   "$py" "$here/side_by_side.py" case "$c" "$dir"
   /usr/bin/time -v -o "$dir/mspipe.time" "$mspipe" cp -g "$dir/geom.vti" -l "$dir/load.yaml" \
-    -m "$dir/material.yaml" -o "$dir/mspipe/result.h5" --threads 1 > "$dir/mspipe.log" 2>&1 || true
+    -m "$dir/material.yaml" -o "$dir/mspipe/result.h5" --threads 1 --method "$method" > "$dir/mspipe.log" 2>&1 || true
   (cd "$dir/damask" && /usr/bin/time -v -o "$dir/damask.time" DAMASK_grid -g ../geom.vti -l ../load.yaml \
     -m ../material.yaml -j job > "$dir/damask.log" 2>&1) || true
   read -r m_s m_rss m_rc < <(timing "$dir/mspipe.time")

@@ -10,7 +10,7 @@ namespace mspipe::cp {
 
 MaterialField::MaterialField(std::vector<Phase> phases, std::vector<std::int32_t> phase_of_cell,
                              const std::vector<double>& rotation, IntegrationNumerics num, bool keep_tangent)
-    : phases_(std::move(phases)), phase_(std::move(phase_of_cell)), num_(num) {
+    : phases_(std::move(phases)), phase_(std::move(phase_of_cell)), num_(num), keep_tangent_(keep_tangent) {
   for (const auto& p : phases_) stride_ = std::max(stride_, p.plastic.state_size());
   const std::size_t n = phase_.size();
   for (auto* v : {&Fp_, &Lp_, &S_, &F0_, &Fp0_, &Lp0_, &S0_}) v->assign(9 * n, 0.0);
@@ -123,7 +123,7 @@ FieldResponse MaterialField::over_cells(const core::Comm& comm, std::size_t tota
 
 FieldResponse MaterialField::evaluate(const core::Comm& comm, std::size_t total, const double* F,
                                       double dt, double* P, TangentUse use) {
-  if (use == TangentUse::per_cell && dPdF_.empty())
+  if (use == TangentUse::per_cell && !keep_tangent_)
     throw std::logic_error("MaterialField: per-cell tangent asked of a field built without it");
   return over_cells(comm, total, use, [&](std::size_t c, Mat3& Pc, T4* D, UpdateCounts& counts) {
     const Mat3 Fc = Eigen::Map<const Mat3>(F + 9 * c);

@@ -61,6 +61,7 @@ class MaterialField {
   std::vector<std::int32_t> phase_;
   IntegrationNumerics num_;
   int stride_ = 0;  // state values per cell (largest phase)
+  bool keep_tangent_ = true;  // a rank may hold no cells, so dPdF_.empty() cannot say
   std::vector<double> Fp_, Lp_, S_, state_, F0_, Fp0_, Lp0_, S0_, state0_, dPdF_;
   UpdateCounts counts_;
 

@@ -65,10 +65,8 @@ LoadCase read_load(const core::Section& s) {
 
 SolverNumerics read_numerics(const core::Section& s) {
   SolverNumerics n;
-  const auto method = s.string("method", "anderson", {"anderson", "ngmres", "newton_krylov"});
-  n.method = method == "ngmres" ? SnesMethod::ngmres
-             : method == "anderson" ? SnesMethod::anderson
-                                    : SnesMethod::newton_krylov;
+  n.method = parse_snes_method(
+      s.string("method", "auto", {snes_method_names[0], snes_method_names[1], snes_method_names[2], snes_method_names[3]}));
   n.N_iter_min = static_cast<int>(s.integer("N_iter_min", n.N_iter_min, core::Range::at_least(1)));
   n.N_iter_max = static_cast<int>(s.integer("N_iter_max", n.N_iter_max, core::Range::at_least(1)));
   if (n.N_iter_min > n.N_iter_max) s.fail("N_iter_min", "must not exceed N_iter_max");

@@ -2,12 +2,14 @@
 
 #include <petscsnes.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <stdexcept>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "cp/fourier_grid.hpp"
 #include "cp/material_field.hpp"
@@ -48,6 +50,13 @@ void with_arrays(Vec in, Vec out, F&& f) {
   f(a, b);
   petsc_check(VecRestoreArray(out, &b), "VecRestoreArray");
   petsc_check(VecRestoreArrayRead(in, &a), "VecRestoreArrayRead");
+}
+
+// The order of snes_method_names.
+SnesMethod snes_method_of_index(std::size_t k) {
+  constexpr SnesMethod order[] = {SnesMethod::automatic, SnesMethod::anderson, SnesMethod::ngmres,
+                                  SnesMethod::newton_krylov};
+  return order[k];
 }
 
 }  // namespace
@@ -104,8 +113,30 @@ struct SpectralSolver::Impl {
   std::exception_ptr callback_error;
 };
 
+SnesMethod parse_snes_method(std::string_view name) {
+  for (std::size_t k = 0; k < std::size(snes_method_names); ++k)
+    if (name == snes_method_names[k]) return snes_method_of_index(k);
+  throw std::invalid_argument(fmt::format("unknown method '{}'; the methods are {}", name,
+                                          fmt::join(snes_method_names, ", ")));
+}
+
+std::string_view snes_method_name(SnesMethod method) {
+  for (std::size_t k = 0; k < std::size(snes_method_names); ++k)
+    if (snes_method_of_index(k) == method) return snes_method_names[k];
+  return "unknown";
+}
+
+SnesMethod resolve_method(SnesMethod method, const GridMaterial& grid) {
+  if (method != SnesMethod::automatic) return method;
+  const bool all_hexagonal = !grid.phases.empty() &&
+                             std::all_of(grid.phases.begin(), grid.phases.end(),
+                                         [](const Phase& p) { return p.lattice == Bravais::hP; });
+  return all_hexagonal ? SnesMethod::newton_krylov : SnesMethod::anderson;
+}
+
 SpectralSolver::Impl::Impl(const core::Comm& c, const GridMaterial& g, SolverNumerics nm)
     : grid(c, g.cells, g.size), num(std::move(nm)) {
+  num.method = resolve_method(num.method, g);
   ensure_petsc();
   n = grid.local_cells();
   total = grid.total_cells();
@@ -450,6 +481,7 @@ SimulationResult SpectralSolver::run(const LoadCase& load,
   using clock = std::chrono::steady_clock;
   const auto t_start = clock::now();
   SimulationResult out;
+  out.method = m.num.method;
   auto inc0 = m.averages(0, 0.0);
   out.increments.push_back(inc0);
   if (cb) cb(inc0);

@@ -21,7 +21,7 @@ namespace {
 
 struct CpOptions {
   std::string geom, load, material, numerics, out, fields;
-  std::string method = "anderson";
+  std::string method = "auto";
   int threads = 1;
   bool verbose = false;
 };
@@ -47,9 +47,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
                               grid.materials.size())));
   load = cp::damask::read_load(o.load);
   if (!o.numerics.empty()) cp::damask::read_numerics(o.numerics, num);
-  num.method = o.method == "ngmres" ? cp::SnesMethod::ngmres
-               : o.method == "newton_krylov" ? cp::SnesMethod::newton_krylov
-                                             : cp::SnesMethod::anderson;
+  num.method = cp::parse_snes_method(o.method);
   num.verbose = o.verbose;
   const std::filesystem::path out = o.out.empty() ? default_output(o) : o.out;
   std::vector<core::OutputPath> outputs{{out, "--out", "", core::OutputPath::Kind::file},
@@ -62,8 +60,10 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
     fmt::print("{:>5} {:>10} {:>10} {:>14} {:>6}\n", "inc", "time/s", "eps_zz", "sigma_zz/MPa", "iter");
   const auto result = solver.run(load, [&](const cp::IncrementResult& r) {
     if (!world.is_root()) return;
-    fmt::print("{:>5} {:>10.4g} {:>10.6f} {:>14.6f} {:>6}{}\n", r.increment, r.time, r.F_avg(2, 2) - 1.0,
-               r.sigma_avg(2, 2) * 1e-6, r.iterations, r.converged ? "" : "  not converged");
+    fmt::print("{:>5} {:>10.4g} {:>10.6f} {:>14.6f} {:>6}{}{}\n", r.increment, r.time, r.F_avg(2, 2) - 1.0,
+               r.sigma_avg(2, 2) * 1e-6, r.iterations,
+               r.cutbacks > 0 ? fmt::format("  cutbacks {}", r.cutbacks) : "",
+               r.converged ? "" : "  not converged");
     std::fflush(stdout);
   });
   // The result is written first and each output on its own: a failure on one (a full
@@ -78,7 +78,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
     }
   };
   attempt(out, [&] {
-    if (world.is_root()) cp::write_result_h5(out, result, grid, o.method);
+    if (world.is_root()) cp::write_result_h5(out, result, grid, std::string(cp::snes_method_name(result.method)));
   });
   attempt(cp::csv_beside(out), [&] {
     if (world.is_root()) cp::write_result_csv(cp::csv_beside(out), result);
@@ -91,9 +91,9 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
     throw core::InputError(message);
   }
   if (world.is_root())
-    fmt::print("{} in {:.2f} s on {} rank(s): {} and {}\n",
+    fmt::print("{} in {:.2f} s on {} rank(s) ({}): {} and {}\n",
                result.converged ? "converged" : "NOT CONVERGED (after all cutbacks)", result.wall_s,
-               world.size(), out.string(), cp::csv_beside(out).string());
+               world.size(), cp::snes_method_name(result.method), out.string(), cp::csv_beside(out).string());
   return result.converged ? 0 : static_cast<int>(core::ExitCode::failure);
 }
 
@@ -109,8 +109,9 @@ void add_cp_commands(CommandRegistry& reg) {
   sub->add_option("--numerics,-n", o->numerics, "DAMASK numerics (YAML)");
   sub->add_option("--out,-o", o->out, "Result file (HDF5; a .csv is written beside it)");
   sub->add_option("--fields", o->fields, "Also write the final F and P fields to this .vti (ParaView)");
-  sub->add_option("--method", o->method, "Nonlinear solver")
-      ->check(CLI::IsMember({"anderson", "ngmres", "newton_krylov"}));
+  sub->add_option("--method", o->method,
+                  "Nonlinear solver (auto: Newton-Krylov for hexagonal phases, Anderson otherwise)")
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(cp::snes_method_names), std::end(cp::snes_method_names))));
   sub->add_option("--threads", o->threads, "OpenMP threads per rank")->check(CLI::PositiveNumber);
   sub->add_flag("--verbose,-v", o->verbose, "Print every residual evaluation");
   reg.add(sub, [o](const core::Comm& world) { return run_cp(*o, world); });

@@ -73,3 +73,35 @@ TEST(MaterialInputs, ScalarAndOneElementListAreTheSameParameter) {
   EXPECT_EQ(material_error("[material]\npreset = \"Cu\"\n[material.plastic]\nn_sl = \"twenty\"\n"),
             "m.toml:4:8: error: material.plastic.n_sl: expected a number, found \"twenty\"");
 }
+
+// [numerics] method: "auto" by default, resolved per grid to the scheme measured fastest
+// for its lattice; the names round-trip and an unknown one is refused naming the choices.
+TEST(SolverMethod, AutoIsTheDefaultAndResolvesByLattice) {
+  const auto read = [](const std::string& toml) {
+    const auto cfg = core::Config::parse(toml, "n.toml");
+    return read_numerics(cfg.root().section("numerics"));
+  };
+  EXPECT_EQ(read("[numerics]\n").method, SnesMethod::automatic);
+  EXPECT_EQ(read("[numerics]\nmethod = \"anderson\"\n").method, SnesMethod::anderson);
+  EXPECT_EQ(read("[numerics]\nmethod = \"ngmres\"\n").method, SnesMethod::ngmres);
+  try {
+    read("[numerics]\nmethod = \"newton\"\n");
+    ADD_FAILURE() << "an unknown method was accepted";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("n.toml:2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("newton_krylov"), std::string::npos) << e.what();
+  }
+  for (const auto name : snes_method_names) EXPECT_EQ(snes_method_name(parse_snes_method(name)), name);
+  EXPECT_THROW(parse_snes_method("Anderson"), std::invalid_argument);
+
+  GridMaterial mg, cu, both;
+  mg.phases = {make_phase(preset_phase("Mg"))};
+  cu.phases = {make_phase(preset_phase("Cu"))};
+  both.phases = {mg.phases[0], cu.phases[0]};
+  EXPECT_EQ(resolve_method(SnesMethod::automatic, mg), SnesMethod::newton_krylov);
+  EXPECT_EQ(resolve_method(SnesMethod::automatic, cu), SnesMethod::anderson);
+  EXPECT_EQ(resolve_method(SnesMethod::automatic, both), SnesMethod::anderson);
+  // A method asked for by name is kept whatever the lattice.
+  EXPECT_EQ(resolve_method(SnesMethod::anderson, mg), SnesMethod::anderson);
+  EXPECT_EQ(resolve_method(SnesMethod::newton_krylov, cu), SnesMethod::newton_krylov);
+}

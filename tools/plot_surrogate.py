@@ -122,14 +122,20 @@ def plot_baselines(folder, out):
         return False
     rows = [r for r in read_csv(path) if not r["note"]]
     names = [r["input"] for r in rows]
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.5))
-    axes[0].bar(names, column(rows, "r2"), color="C2")
-    axes[0].axhline(0, color="k", lw=0.8)
-    axes[0].set_ylabel("test R² (vs the mean curve)")
-    axes[1].bar(names, column(rows, "mae_mpa"), yerr=column(rows, "mae_std_mpa"), color="C3", capsize=3)
-    axes[1].set_ylabel("test MAE (MPa)")
+    # Horizontal bars, one row each, the first input on top: labels such as
+    # "fingerprint:study_loss" stay readable however many encoders are compared.
+    y = list(range(len(rows)))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 1.4 + 0.38 * len(rows)), sharey=True)
+    axes[0].barh(y, column(rows, "r2"), color="C2")
+    axes[0].axvline(0, color="k", lw=0.8)
+    axes[0].set_xlabel("test R² (vs the mean curve)")
+    axes[1].barh(y, column(rows, "mae_mpa"), xerr=column(rows, "mae_std_mpa"), color="C3", capsize=3)
+    axes[1].set_xlabel("test MAE (MPa)")
+    axes[0].set_yticks(y)
+    axes[0].set_yticklabels(names)
+    axes[0].invert_yaxis()
     for ax in axes:
-        ax.tick_params(axis="x", rotation=30)
+        ax.grid(True, axis="x", lw=0.3)
     fig.suptitle("the same network on different inputs, same split")
     fig.tight_layout()
     fig.savefig(os.path.join(out, "surrogate_baselines.png"), dpi=150)

@@ -23,6 +23,10 @@ mpi=("$@")
 same=$(cd "$(dirname "$0")" && pwd)/same_campaign.py
 rm -rf -- "$scratch" && mkdir -p -- "$scratch" && cd -- "$scratch" || exit 1
 fail() { echo "campaign_runs $case_: $*"; exit 1; }
+# The interrupted cases need ids left when the first shard appears: with the config's 4,
+# a loaded machine can finish the run before the signal lands (then "a killed run exited
+# 0"). 12 ids leave at least 8 to do after the first committed shard of 2.
+longer() { sed 's/^count = 4$/count = 12/' "$config" >long.toml && config=$PWD/long.toml; }
 run() {  # DIR NP ARGS...: runs the campaign with its output under DIR
   local dir=$1 np=$2
   shift 2
@@ -56,17 +60,19 @@ case $case_ in
     grep -q "4 ids skipped (done before), 0 tries" <<<"$out" || fail "the rerun ran tasks again"
     /usr/bin/python3 "$same" a/results/campaign.h5 b/results/campaign.h5 || exit 1 ;;
   kill)
+    longer
     run ref 2 || fail "reference run failed"
     interrupt k 3 KILL ranks && fail "a killed run exited 0"
     [ -e k/results/campaign.h5 ] && fail "a killed run wrote campaign.h5"
     run k 3 || fail "rerun after SIGKILL failed"
     /usr/bin/python3 "$same" ref/results/campaign.h5 k/results/campaign.h5 || exit 1 ;;
   usr1)
+    longer
     interrupt u 2 USR1 mpirun || fail "SIGUSR1: exit code $?, expected 0"
     grep -q "ids left. Rerun the same command to resume" u.log || fail "no resume hint after SIGUSR1"
     [ -e u/results/campaign.h5 ] && fail "a stopped run wrote campaign.h5"
     run u 2 || fail "rerun after SIGUSR1 failed"
-    /usr/bin/python3 "$same" u/results/campaign.h5 --count 4 || exit 1 ;;
+    /usr/bin/python3 "$same" u/results/campaign.h5 --count 12 || exit 1 ;;
   shard)
     run ref 2 || fail "reference run failed"
     run s 2 --shard 0 --num-shards 2 || fail "shard 0 failed"
@@ -125,6 +131,7 @@ sys.exit(1 if bad else 0)
 PY
     ;;
   relayout)
+    longer
     sed 's/^trainers = 0/trainers = 0\ncollectors = 2/' "$config" >c2.toml
     run ref 2 || fail "reference run failed"
     cfg=$PWD/c2.toml interrupt k 4 KILL ranks && fail "a killed run exited 0"

@@ -29,7 +29,8 @@ LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptio
   if (o.beta > 0) t.total = t.total + o.beta * t.kl;
   if (out.texture.defined()) {
     // The head predicts the departure from a uniform texture (and starts at zero, model.cpp).
-    const auto target = (orientation_moments(x) - uniform_orientation_moments(x.options())).detach();
+    const auto moments = out.moments.defined() ? out.moments : orientation_moments(x);
+    const auto target = (moments - uniform_orientation_moments(x.options())).detach();
     const double voxels = static_cast<double>(x.numel() / (x.size(0) * x.size(1)));
     t.texture = (out.texture - target).square().sum(1).mean() * voxels;
     if (o.texture_weight > 0) t.total = t.total + o.texture_weight * t.texture;

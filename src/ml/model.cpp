@@ -104,10 +104,14 @@ EncoderImpl::EncoderImpl(const ModelOptions& o) : orientation_features_(o.orient
 }
 
 std::pair<torch::Tensor, torch::Tensor> EncoderImpl::forward(const torch::Tensor& x) {
+  return forward_with_fields(x, orientation_features_ ? orientation_moment_fields(x) : torch::Tensor());
+}
+
+std::pair<torch::Tensor, torch::Tensor> EncoderImpl::forward_with_fields(const torch::Tensor& x, const torch::Tensor& moment_fields) {
   auto in = x;
   if (orientation_features_) {
     const auto uniform = uniform_orientation_moments(x.options()).view({1, kOrientationMoments, 1, 1, 1});
-    in = torch::cat({x, orientation_moment_fields(x) - uniform}, 1);
+    in = torch::cat({x, moment_fields - uniform}, 1);
   }
   auto h = features_->forward(in).flatten(1);
   if (fc_hidden_) h = torch::tanh(fc_hidden_(h));
@@ -166,11 +170,17 @@ VaeImpl::VaeImpl(const ModelOptions& o) : o_(o) {
 
 VaeOutput VaeImpl::forward(const torch::Tensor& x, const torch::Tensor& eps) {
   VaeOutput out;
-  std::tie(out.mu, out.log_var) = encoder(x);
+  // The per-voxel moments feed both the encoder's extra channels and the texture term's
+  // target: computed once.
+  const auto fields = o_.orientation_features || texture ? orientation_moment_fields(x) : torch::Tensor();
+  std::tie(out.mu, out.log_var) = encoder->forward_with_fields(x, fields);
   auto z = eps.defined() ? out.mu + torch::exp(0.5 * out.log_var) * eps : out.mu;
   out.logits = decoder(z);
   out.x_hat = torch::sigmoid(out.logits);
-  if (texture) out.texture = texture(out.mu);
+  if (texture) {
+    out.texture = texture(out.mu);
+    out.moments = fields.flatten(2).mean(2);
+  }
   return out;
 }
 

@@ -37,6 +37,9 @@ class EncoderImpl : public torch::nn::Module {
   explicit EncoderImpl(const ModelOptions& o);
   // Returns (mu, log_var).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x);
+  // The same, given x's orientation_moment_fields (used only with orientation features;
+  // the VAE computes them once for the encoder and the texture term).
+  std::pair<torch::Tensor, torch::Tensor> forward_with_fields(const torch::Tensor& x, const torch::Tensor& moment_fields);
 
  private:
   torch::nn::Sequential features_{nullptr};
@@ -64,6 +67,7 @@ struct VaeOutput {
   torch::Tensor mu;       // (N, latent): the fingerprint
   torch::Tensor log_var;  // ln sigma^2 (the paper's "log_sigma", used as exp(0.5 * .))
   torch::Tensor texture;  // (N, texture_moments) from mu; undefined without a texture head
+  torch::Tensor moments;  // (N, kOrientationMoments) of the input VEs, with a texture head
 };
 
 class VaeImpl : public torch::nn::Module {

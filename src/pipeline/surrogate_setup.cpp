@@ -67,8 +67,8 @@ SurrogateSetup read_surrogate_setup(const core::Section& root, const std::filesy
     s.ve_set = cmp->string("ve_set", "");
     if (auto fps = cmp->optional_section("fingerprints")) {
       for (const auto& name : fps->keys()) {
-        // Relative to the working directory, as surrogate.vae_checkpoint; read (and an
-        // unreadable one named) when compare encodes with it, before anything is written.
+        // Relative to the working directory, as surrogate.vae_checkpoint; compare reads
+        // each before any work or folder (an unreadable one is named there).
         s.extra_fingerprints.emplace_back(name, fps->string(name));
       }
       fps->finish();

@@ -108,6 +108,8 @@ TEST(TextureHead, PredictsFromMuAndIsCountedDescribedAndCheckpointed) {
   EXPECT_EQ(out.texture.sizes(), (std::vector<int64_t>{2, kOrientationMoments}));
   EXPECT_TRUE(torch::allclose(out.texture, vae->texture(out.mu)));
   EXPECT_EQ(out.texture.abs().max().item<float>(), 0.0f);  // starts at a uniform texture
+  // The texture term's target comes from the forward pass, the VE's own moments.
+  EXPECT_TRUE(torch::equal(out.moments, orientation_moments(x)));
   vae->texture->bias.data().fill_(0.5);                    // (non-zero, for the round trip below)
   EXPECT_FALSE(Vae(bare)->forward(x).texture.defined());
 
@@ -141,6 +143,10 @@ TEST(OrientationFeatures, TheEncoderSeesTheMomentFieldsAndTheDecoderStillReturns
   const auto out = vae->forward(x);
   EXPECT_EQ(out.x_hat.sizes(), x.sizes());
   EXPECT_EQ(out.mu.sizes(), (std::vector<int64_t>{2, 8}));
+  // Fields computed once by the VAE give the encoder what it computes for itself.
+  const auto alone = vae->encoder->forward(x);
+  EXPECT_TRUE(torch::equal(alone.first, out.mu));
+  EXPECT_TRUE(torch::equal(vae->encoder->forward_with_fields(x, orientation_moment_fields(x)).first, alone.first));
   // The moment fields average to the VE's moments.
   EXPECT_TRUE(torch::allclose(orientation_moment_fields(x).flatten(2).mean(2), orientation_moments(x)));
 }

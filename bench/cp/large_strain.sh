@@ -5,17 +5,18 @@
 # cutbacks). Prints one markdown row per run; exit 1 when a run does not converge.
 #
 #   bench/cp/large_strain.sh [--mspipe build/release/drivers/mspipe] [--increments "300 100"]
-#                            [--method auto] [--work DIR]
+#                            [--method auto] [--flags "--explicit-twin-fraction"] [--work DIR]
 #
 # Needs python3 with numpy ($PYTHON, default /usr/bin/python3) and /usr/bin/time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mspipe="$here/../../build/release/drivers/mspipe" increments="300 100" method="auto" work=""
+mspipe="$here/../../build/release/drivers/mspipe" increments="300 100" method="auto" flags="" work=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --mspipe) mspipe=$2; shift 2 ;;
     --increments) increments=$2; shift 2 ;;
     --method) method=$2; shift 2 ;;
+    --flags) flags=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "large_strain.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -40,7 +41,7 @@ for n in $increments; do
   sed -e "s/^\( *\)t: .*/\1t: 100/" -e "s/^\( *\)N: .*/\1N: $n/" "$work/load.yaml" > "$run/load.yaml"
   status=converged
   /usr/bin/time -f "%e" -o "$run/time" "$mspipe" cp -g "$work/geom.vti" -l "$run/load.yaml" \
-    -m "$work/material.yaml" -o "$run/result.h5" --threads 1 --method "$method" > "$run/log" 2>&1 ||
+    -m "$work/material.yaml" -o "$run/result.h5" --threads 1 --method "$method" $flags > "$run/log" 2>&1 ||
     { status="NOT converged"; rc=1; }
   cutbacks=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "cutbacks") c += $(i + 1) } END { print c + 0 }' "$run/log")
   # result.csv: increment,time,iterations,F_11..F_33,P_11..P_33,sigma_11..sigma_33

@@ -124,6 +124,7 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
   const int n = pp.state_size();
   double dot[kMaxState], last1[kMaxState], last2[kMaxState];
   state_rate(pp, S, rate_state, dot);
+  if (num.implicit_twin_fraction) implicit_twin_fraction(pp, S, rate_state, state0, dt, dot);
   for (int i = 0; i < n; ++i) {
     if (std::isnan(dot[i])) return false;
     state[i] = state0[i] + dot[i] * dt;
@@ -140,6 +141,7 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
     S = sr.S;
     Lp = sr.Lp;
     state_rate(pp, S, state, dot);
+    if (num.implicit_twin_fraction) implicit_twin_fraction(pp, S, state, state0, dt, dot);
     for (int i = 0; i < n; ++i)
       if (std::isnan(dot[i])) return false;
     const double zeta = damper(dot, last1, last2, n);
@@ -155,6 +157,7 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
     }
     if (converged) return true;
   }
+  ++counts.state_unconverged;
   // As in DAMASK v3.0.2, running out of state iterations after a successful stress
   // integration is not reported as a failure.
   return ok;

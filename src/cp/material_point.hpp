@@ -23,6 +23,11 @@ struct IntegrationNumerics {
   // iterate's stress and state (DAMASK v3.0.2: the start-of-increment stress), so an
   // update near the last one needs fewer fixed-point iterations.
   bool warm_state = true;
+  // The twinned fraction implicit inside the state's fixed-point iteration
+  // (implicit_twin_fraction in phenopowerlaw.hpp): the same backward Euler solution, but
+  // the iteration also contracts in grains twinned through, where DAMASK's does not and
+  // large strains stall (false: DAMASK v3.0.2's iteration).
+  bool implicit_twin_fraction = true;
 };
 
 // Work done by constitutive updates (summed over points by the caller; for profiles).
@@ -34,8 +39,10 @@ struct UpdateCounts {
   long newton_iterations = 0;  // residual checks of the Newton loop on Lp
   long lp_jacobians = 0;       // of which built and factorised dR/dLp
   long tangents = 0;           // consistent tangents dP/dF
+  long state_unconverged = 0;  // state iterations run out (accepted, as DAMASK does)
   UpdateCounts& operator+=(const UpdateCounts& o) {
     updates += o.updates, elastic += o.elastic, substeps += o.substeps;
+    state_unconverged += o.state_unconverged;
     state_iterations += o.state_iterations, newton_iterations += o.newton_iterations;
     lp_jacobians += o.lp_jacobians, tangents += o.tangents;
     return *this;

@@ -91,6 +91,20 @@ void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const dou
   if (dLp_dMp) lp_derivative(p, slope, *dLp_dMp);
 }
 
+void implicit_twin_fraction(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
+                            const double* state0, double dt, double* dot) {
+  if (p.n_tw == 0) return;
+  double A[kMaxTwin], a = 0;
+  const double* xi_tw = state + p.i_xi_tw();
+  for (int b = 0; b < p.n_tw; ++b) {
+    const double tau = resolved(&p.P_tw[9 * b], Mp);
+    A[b] = tau > 0.0 ? p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b]) : 0.0;
+    a += A[b] / p.gamma_char[b];
+  }
+  const double f = (twinned_fraction(p, state0) + dt * a) / (1.0 + dt * a);
+  for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = (1.0 - f) * A[b];
+}
+
 void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot) {
   double gsl[kMaxSlip], gtw[kMaxTwin];
   const double* xi_sl = state + p.i_xi_sl();

@@ -78,6 +78,8 @@ SolverNumerics read_numerics(const core::Section& s) {
   n.petsc_options = s.string("petsc_options", "");
   n.material.warm_state = s.boolean("warm_state", n.material.warm_state);
   n.material.elastic_predictor = s.boolean("elastic_predictor", n.material.elastic_predictor);
+  n.material.implicit_twin_fraction =
+      s.boolean("implicit_twin_fraction", n.material.implicit_twin_fraction);
   s.finish();
   return n;
 }

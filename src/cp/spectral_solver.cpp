@@ -447,20 +447,21 @@ IncrementResult SpectralSolver::Impl::averages(int increment, double time) const
 void SpectralSolver::Impl::finish(SimulationResult& out, std::chrono::steady_clock::time_point t_start) const {
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   const UpdateCounts& c = field->counts();
-  std::array<long, 7> w{c.updates, c.elastic, c.substeps, c.state_iterations, c.newton_iterations,
-                        c.lp_jacobians, c.tangents};
+  std::array<long, 8> w{c.updates, c.elastic, c.substeps, c.state_iterations, c.newton_iterations,
+                        c.lp_jacobians, c.tangents, c.state_unconverged};
   comm.allreduce_inplace(std::span<long>(w), core::ReduceOp::sum);
   auto& m = out.work.material;
   m.updates = w[0], m.elastic = w[1], m.substeps = w[2], m.state_iterations = w[3];
-  m.newton_iterations = w[4], m.lp_jacobians = w[5], m.tangents = w[6];
+  m.newton_iterations = w[4], m.lp_jacobians = w[5], m.tangents = w[6], m.state_unconverged = w[7];
   out.work.residual_evaluations = evaluations;
   out.work.jacobian_products = jacobian_products;
   if (num.verbose && comm.is_root())
     fmt::print(stderr,
                "work: {} residual evaluations, {} Jacobian products; {} constitutive updates ({} elastic), "
-               "{} sub-steps, {} state iterations, {} Newton iterations on Lp ({} Jacobians), {} tangents\n",
+               "{} sub-steps, {} state iterations ({} ran out), {} Newton iterations on Lp ({} Jacobians), "
+               "{} tangents\n",
                evaluations, jacobian_products, m.updates, m.elastic, m.substeps, m.state_iterations,
-               m.newton_iterations, m.lp_jacobians, m.tangents);
+               m.state_unconverged, m.newton_iterations, m.lp_jacobians, m.tangents);
 }
 
 SpectralSolver::SpectralSolver(const core::Comm& comm, const GridMaterial& grid, SolverNumerics num)

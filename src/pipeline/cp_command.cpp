@@ -24,6 +24,7 @@ struct CpOptions {
   std::string method = "auto";
   int threads = 1;
   bool verbose = false;
+  bool explicit_twin_fraction = false;
 };
 
 std::string default_output(const CpOptions& o) {
@@ -49,6 +50,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
   if (!o.numerics.empty()) cp::damask::read_numerics(o.numerics, num);
   num.method = cp::parse_snes_method(o.method);
   num.verbose = o.verbose;
+  num.material.implicit_twin_fraction = !o.explicit_twin_fraction;
   const std::filesystem::path out = o.out.empty() ? default_output(o) : o.out;
   std::vector<core::OutputPath> outputs{{out, "--out", "", core::OutputPath::Kind::file},
                                         {cp::csv_beside(out), "--out (the .csv beside it)", "", core::OutputPath::Kind::file}};
@@ -114,6 +116,8 @@ void add_cp_commands(CommandRegistry& reg) {
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(cp::snes_method_names), std::end(cp::snes_method_names))));
   sub->add_option("--threads", o->threads, "OpenMP threads per rank")->check(CLI::PositiveNumber);
   sub->add_flag("--verbose,-v", o->verbose, "Print every residual evaluation");
+  sub->add_flag("--explicit-twin-fraction", o->explicit_twin_fraction,
+                "DAMASK v3.0.2's state iteration (twinned fraction from the last iterate; stalls where grains twin through)");
   reg.add(sub, [o](const core::Comm& world) { return run_cp(*o, world); });
 }
 

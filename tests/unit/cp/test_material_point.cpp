@@ -235,3 +235,51 @@ TEST(MaterialPoint, WarmStateStartReachesTheSameUpdateSooner) {
   EXPECT_LT((Pa - Pb).norm(), 1e-5 * Pb.norm());
   EXPECT_LT(ca.state_iterations, cb.state_iterations);
 }
+
+// A grain twinned nearly through on one system and still driven hard on it: (1 − f)·A
+// relaxes f to 1 at a rate far above 1/Δt. DAMASK's fixed-point iteration takes f from
+// the last iterate and cannot contract there (its sub-steps stop at r_cutback_min before
+// they are short enough), which is where 10 % strain on Mg stalled; with f implicit the
+// iteration converges, to the backward Euler step itself.
+TEST(MaterialPoint, ImplicitTwinFractionIntegratesAGrainTwinnedThrough) {
+  const Phase mg = make_phase(preset_phase("Mg"));
+  const auto& pp = mg.plastic;
+  const Mat3 R = Mat3::Identity();
+  const Mat3 Pt = Eigen::Map<const Mat3>(&pp.P_tw[0]);
+  const double xi = pp.xi_0_tw[0];
+  // Elastic trial stress with τ on twin system 0 at three times its resistance.
+  const Mat3 E = 0.5 * (Pt + Pt.transpose());
+  const double tau_unit = (Pt.cwiseProduct(ddot(mg.C, E))).sum();
+  const Mat3 F = Mat3::Identity() + (3.0 * xi / tau_unit) * E;
+  const double dt = 1.0;
+  auto twinned_through = [&](Point& p) {
+    p.state0[pp.i_gamma_tw()] = 0.999 * pp.gamma_char[0];
+    p.state = p.state0;
+  };
+  IntegrationNumerics implicit_f, explicit_f;
+  explicit_f.implicit_twin_fraction = false;
+  ASSERT_TRUE(implicit_f.implicit_twin_fraction) << "the default";
+  Point a(mg, R), b(mg, R);
+  twinned_through(a);
+  twinned_through(b);
+  Mat3 Pa, Pb;
+  UpdateCounts ca, cb;
+  const bool ok_explicit = constitutive_update(mg, explicit_f, F, dt, b.ref(), Pb, nullptr, &cb);
+  EXPECT_TRUE(!ok_explicit || cb.state_unconverged > 0) << "the scenario must be the stiff one";
+  ASSERT_TRUE(constitutive_update(mg, implicit_f, F, dt, a.ref(), Pa, nullptr, &ca));
+  EXPECT_EQ(ca.state_unconverged, 0);
+  EXPECT_EQ(ca.substeps, 1) << "the whole step, without sub-steps";
+  // The result is the backward Euler step: state = state0 + Δt ṡ(S, state).
+  std::vector<double> dot(a.n);
+  state_rate(pp, Eigen::Map<const Mat3>(a.S.data()), a.state.data(), dot.data());
+  double f = 0;
+  for (int b2 = 0; b2 < pp.n_tw; ++b2) f += a.state[pp.i_gamma_tw() + b2] / pp.gamma_char[b2];
+  EXPECT_LE(f, 1.0);
+  EXPECT_GT(f, 0.999);
+  for (int i = 0; i < a.n; ++i) {
+    const double r = a.state[i] - a.state0[i] - dt * dot[i];
+    const bool is_xi = i < pp.n_sl + pp.n_tw;
+    const double tol = std::max(is_xi ? pp.atol_xi : pp.atol_gamma, implicit_f.eps_rel_state * std::fabs(a.state[i]));
+    EXPECT_LE(std::fabs(r), 10 * tol) << "state " << i;
+  }
+}

@@ -83,7 +83,7 @@ if ref != "-":
     r = [float(l.split(",")[k]) for l in lines[1:]]
     d_ref = f"{rel(s, r):.1e}"
 w = re.search(r"work: (\d+) residual evaluations, (\d+) Jacobian products; (\d+) constitutive updates \((\d+) elastic\), "
-              r"(\d+) sub-steps, (\d+) state iterations, (\d+) Newton iterations on Lp \((\d+) Jacobians\), (\d+) tangents",
+              r"(\d+) sub-steps, (\d+) state iterations(?: \(\d+ ran out\))?, (\d+) Newton iterations on Lp \((\d+) Jacobians\), (\d+) tangents",
               open(log).read())
 g = w.groups() if w else ["?"] * 9
 jac = f" + {g[1]} Jacobian products" if g[1] not in ("0", "?") else ""

@@ -196,6 +196,12 @@ Phase make_phase(const PhaseSpec& spec) {
     pp.n_tw = static_cast<int>(tw.size());
     pp.P_sl = flatten(sl);
     pp.P_tw = flatten(tw);
+    pp.PP.clear();
+    for (int s = 0; s < pp.n_sl + pp.n_tw; ++s) {
+      const double* v = s < pp.n_sl ? &pp.P_sl[9 * s] : &pp.P_tw[9 * (s - pp.n_sl)];
+      for (int i = 0; i < 9; ++i)
+        for (int j = i; j < 9; ++j) pp.PP.push_back(v[i] * v[j]);
+    }
   } catch (const std::invalid_argument& e) {
     throw ParamError("plastic", pp.N_tw.empty() ? "N_sl" : "N_sl/N_tw", e.what());
   }

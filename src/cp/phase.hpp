@@ -41,6 +41,10 @@ struct PhenoPowerLaw {
   int n_sl = 0, n_tw = 0;
   std::vector<int> N_sl, N_tw;             // per family, as given
   std::vector<double> P_sl, P_tw;          // Schmid tensors, 9 per system (row-major)
+  // Per system (slip, then twin) the 45 distinct products P_i P_j (i <= j) of its Schmid
+  // tensor: dLp/dMp = Σ dγ̇/dτ P ⊗ P is then one contiguous sweep over 45 values a system
+  // (the tensor is symmetric) instead of an 81-entry outer product.
+  std::vector<double> PP;
   // Per slip system.
   std::vector<double> dot_gamma_0_sl, n_sl_exp, a_sl, h_0_sl_sl, xi_0_sl, xi_inf_sl, c_1, c_2,
       f_sat_sl_tw;

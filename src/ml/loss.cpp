@@ -1,6 +1,7 @@
 #include "ml/loss.hpp"
 
 #include "ml/orientation_moments.hpp"
+#include "ml/phi4.hpp"
 
 namespace mspipe::ml {
 
@@ -36,6 +37,11 @@ LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptio
     if (o.texture_weight > 0) t.total = t.total + o.texture_weight * t.texture;
   } else {
     t.texture = torch::zeros({}, x.options());
+  }
+  t.phi4 = torch::zeros({}, x.options());
+  if (o.phi4_weight > 0) {
+    t.phi4 = (phi4_voxels(out.x_hat, x).sum() / static_cast<double>(x.size(0))).to(x.scalar_type());
+    t.total = t.total + o.phi4_weight * t.phi4;
   }
   return t;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The VAE loss: alpha * BCE + (1 - alpha) * spectral + beta * KL (REFERENCE.md §E), plus
-// texture_weight * texture where the model has a texture head.
+// texture_weight * texture where the model has a texture head, plus phi4_weight * phi4.
 #include <torch/torch.h>
 
 #include "ml/model.hpp"
@@ -13,6 +13,7 @@ struct LossTerms {
   torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (voxels per channel * batch)
   torch::Tensor kl;        // KL(q(z|x) || N(0, I)), summed over latent, mean over batch
   torch::Tensor texture;   // voxels * sum over moments of the head's squared error, mean over batch (0 without a head)
+  torch::Tensor phi4;      // phi4 summed over voxels, mean over batch
   torch::Tensor total;
 };
 

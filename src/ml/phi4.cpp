@@ -18,14 +18,17 @@ torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e) {
   return torch::where(q.select(-1, 0).unsqueeze(-1) < 0, -q, q);
 }
 
-torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x) {
+torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 5 && x.size(1) == 3 && x.sizes() == x_hat.sizes(),
-              "phi4_per_ve needs two (N, 3, D, H, W) tensors of one shape");
+              "phi4 needs two (N, 3, D, H, W) tensors of one shape");
+  const auto q1 = quaternions_from_normalised_euler(x.movedim(1, -1));  // (N, D, H, W, 4)
+  const auto q2 = quaternions_from_normalised_euler(x_hat.movedim(1, -1));
+  return 1.0 - (q1 * q2).sum(-1).abs();
+}
+
+torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
-  const auto voxels_last = [](const torch::Tensor& t) { return t.flatten(2).transpose(1, 2); };  // (N, V, 3)
-  const auto q1 = quaternions_from_normalised_euler(voxels_last(x));
-  const auto q2 = quaternions_from_normalised_euler(voxels_last(x_hat));
-  return (1.0 - (q1 * q2).sum(-1).abs()).mean(1);
+  return phi4_voxels(x_hat, x).flatten(1).mean(1);
 }
 
 }  // namespace mspipe::ml

@@ -9,6 +9,10 @@ namespace mspipe::ml {
 // phi2/2pi), Rowenhorst et al. (2015) with P = -1, as DAMASK's eu2qu.
 torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e);
 
+// phi4 of every voxel, differentiable (the VAE's misorientation term): x, x_hat are
+// (N, 3, D, H, W); returns (N, D, H, W) in double precision.
+torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x);
+
 // Mean phi4 over the voxels of each VE: x, x_hat are (N, 3, D, H, W); returns (N).
 torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x);
 

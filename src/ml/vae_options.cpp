@@ -54,6 +54,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   l.beta = vae.number("beta", 0.0, Range::non_negative());
   m.orientation_features = vae.boolean("orientation_features", false);
   l.texture_weight = vae.number("texture_weight", 0.0, Range::non_negative());
+  l.phi4_weight = vae.number("phi4_weight", 0.0, Range::non_negative());
   if (l.texture_weight > 0) m.texture_moments = kOrientationMoments;
   l.bce = vae.string("bce", "input_as_target", {"input_as_target", "paper_reversed"}) == "paper_reversed"
               ? BceForm::paper_reversed

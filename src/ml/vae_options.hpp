@@ -70,6 +70,11 @@ struct LossOptions {
   // moments, times the voxels per VE (the scale of the spectral term's sum over voxels, so
   // that weight 1 counts a moment's error like a channel's zero-frequency error).
   double texture_weight = 0.0;
+  // Weight of the misorientation term: phi4 = 1 - |q·q̂| summed over the voxels, mean over
+  // the batch (the evaluation's metric, on the spectral term's per-VE scale). Unlike the
+  // squared error of Bunge angles it respects their periodicity, and for a voxel the
+  // decoder is unsure of it favours one orientation over the average of angles.
+  double phi4_weight = 0.0;
   BceForm bce = BceForm::input_as_target;
 };
 

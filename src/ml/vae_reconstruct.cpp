@@ -36,12 +36,7 @@ ReconstructedBlock reconstruct_set(const core::Comm& comm, const InferenceOption
   out.input = floats_of(x);
   out.reconstruction = floats_of(x_hat);
   // Voxelwise phi4 = 1 - |q1 . q2|, to see where the reconstruction fails.
-  for (std::int64_t k = 0; k < mine; ++k) {
-    const auto q1 = quaternions_from_normalised_euler(x[k].flatten(1).t());
-    const auto q2 = quaternions_from_normalised_euler(x_hat[k].flatten(1).t());
-    const auto e = floats_of(1.0 - (q1 * q2).sum(-1).abs());
-    out.voxel_phi4.insert(out.voxel_phi4.end(), e.begin(), e.end());
-  }
+  out.voxel_phi4 = floats_of(phi4_voxels(x_hat, x));
   return out;
 }
 

@@ -123,8 +123,9 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
   const auto& pp = ph.plastic;
   const int n = pp.state_size();
   double dot[kMaxState], last1[kMaxState], last2[kMaxState];
-  state_rate(pp, S, rate_state, dot);
-  if (num.implicit_twin_fraction) implicit_twin_fraction(pp, S, rate_state, state0, dt, dot);
+  const TwinStep step{state0, dt};
+  const TwinStep* implicit_f = num.implicit_twin_fraction ? &step : nullptr;
+  state_rate(pp, S, rate_state, dot, implicit_f);
   for (int i = 0; i < n; ++i) {
     if (std::isnan(dot[i])) return false;
     state[i] = state0[i] + dot[i] * dt;
@@ -140,8 +141,7 @@ bool integrate_state(const Phase& ph, const IntegrationNumerics& num, const Mat3
     if (!ok) return false;
     S = sr.S;
     Lp = sr.Lp;
-    state_rate(pp, S, state, dot);
-    if (num.implicit_twin_fraction) implicit_twin_fraction(pp, S, state, state0, dt, dot);
+    state_rate(pp, S, state, dot, implicit_f);
     for (int i = 0; i < n; ++i)
       if (std::isnan(dot[i])) return false;
     const double zeta = damper(dot, last1, last2, n);

@@ -24,7 +24,7 @@ struct IntegrationNumerics {
   // update near the last one needs fewer fixed-point iterations.
   bool warm_state = true;
   // The twinned fraction implicit inside the state's fixed-point iteration
-  // (implicit_twin_fraction in phenopowerlaw.hpp): the same backward Euler solution, but
+  // (state_rate in phenopowerlaw.hpp): the same backward Euler solution, but
   // the iteration also contracts in grains twinned through, where DAMASK's does not and
   // large strains stall (false: DAMASK v3.0.2's iteration).
   bool implicit_twin_fraction = true;

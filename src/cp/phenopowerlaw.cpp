@@ -105,22 +105,9 @@ void plastic_velocity_gradient(const PhenoPowerLaw& p, const Mat3& Mp, const dou
   if (dLp_dMp) lp_derivative(p, slope, *dLp_dMp);
 }
 
-void implicit_twin_fraction(const PhenoPowerLaw& p, const Mat3& Mp, const double* state,
-                            const double* state0, double dt, double* dot) {
-  if (p.n_tw == 0) return;
-  double A[kMaxTwin], a = 0;
-  const double* xi_tw = state + p.i_xi_tw();
-  for (int b = 0; b < p.n_tw; ++b) {
-    const double tau = resolved(&p.P_tw[9 * b], Mp);
-    A[b] = tau > 0.0 ? p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b]) : 0.0;
-    a += A[b] / p.gamma_char[b];
-  }
-  const double f = (twinned_fraction(p, state0) + dt * a) / (1.0 + dt * a);
-  for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = (1.0 - f) * A[b];
-}
-
-void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot) {
-  double gsl[kMaxSlip], gtw[kMaxTwin];
+void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, double* dot,
+                const TwinStep* implicit_fraction) {
+  double gsl[kMaxSlip], gtw[kMaxTwin], drive[kMaxTwin];
   const double* xi_sl = state + p.i_xi_sl();
   for (int a = 0; a < p.n_sl; ++a) {
     const double tau = resolved(&p.P_sl[9 * a], Mp);
@@ -130,8 +117,9 @@ void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, dou
   const double* xi_tw = state + p.i_xi_tw();
   for (int b = 0; b < p.n_tw; ++b) {
     const double tau = resolved(&p.P_tw[9 * b], Mp);
-    gtw[b] = tau > 0.0 ? (1.0 - sumF) * p.dot_gamma_0_tw[b] * power(tau / xi_tw[b], p.n_tw_exp[b])
-                       : 0.0;
+    const double pw = tau > 0.0 ? power(tau / xi_tw[b], p.n_tw_exp[b]) : 0.0;
+    gtw[b] = tau > 0.0 ? (1.0 - sumF) * p.dot_gamma_0_tw[b] * pw : 0.0;
+    drive[b] = tau > 0.0 ? p.dot_gamma_0_tw[b] * pw : 0.0;  // A = γ̇0 (τ/ξ)^n
   }
   // Slip resistance: the saturation factor belongs to the hardened system (v3.0.2).
   for (int a = 0; a < p.n_sl; ++a) {
@@ -155,7 +143,15 @@ void state_rate(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, dou
     }
   }
   for (int a = 0; a < p.n_sl; ++a) dot[p.i_gamma_sl() + a] = gsl[a];
-  for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = gtw[b];
+  if (implicit_fraction && p.n_tw > 0) {
+    double a = 0;
+    for (int b = 0; b < p.n_tw; ++b) a += drive[b] / p.gamma_char[b];
+    const double dt = implicit_fraction->dt;
+    const double f = (twinned_fraction(p, implicit_fraction->state0) + dt * a) / (1.0 + dt * a);
+    for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = (1.0 - f) * drive[b];
+  } else {
+    for (int b = 0; b < p.n_tw; ++b) dot[p.i_gamma_tw() + b] = gtw[b];
+  }
 }
 
 }  // namespace mspipe::cp

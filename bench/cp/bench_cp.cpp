@@ -1,5 +1,5 @@
-// Crystal plasticity benchmarks: one constitutive update (with tangent) per material
-// point, one residual evaluation of the spectral solver at 32³, and the full 20-increment
+// Crystal plasticity benchmarks: constitutive updates (with and without the tangent, one
+// point at a time and in lock-step SIMD lanes), one residual evaluation of the spectral solver at 32³, and the full 20-increment
 // uniaxial tension of DAMASK's case B geometry (Cu and Mg, 16³). Run under mpirun for
 // several ranks; MSPIPE_TEST_DATA_DIR locates the DAMASK case files.
 #include <benchmark/benchmark.h>
@@ -28,46 +28,69 @@ Mat3 rot(const texture::Quat& q) {
   return r;
 }
 
-// One update of a point that deforms plastically in this step (0.05 % strain in 0.5 s
-// after 0.5 % of prior tension), as in the middle of the paper's load case; argument 1
-// with the consistent tangent dP/dF, 0 without (what a residual evaluation of the basic
-// scheme needs). The point repeats the same update, as in the last iterations of an
-// increment where F hardly changes: argument 2 = 1 lets it start from its previous
-// iterate's state (the default), 0 from the start of the increment (DAMASK's start).
+// One update of kLanes points (orientations of their own, so that their iteration counts
+// differ as neighbouring cells' do) that deform plastically in this step (0.05 % strain
+// in 0.5 s after 0.5 % of prior tension), as in the middle of the paper's load case;
+// argument 1 with the consistent tangent dP/dF, 0 without (what a residual evaluation of
+// the basic scheme needs). The points repeat the same update, as in the last iterations
+// of an increment where F hardly changes: argument 2 = 1 lets them start from their
+// previous iterate's state (the default), 0 from the start of the increment (DAMASK's
+// start). Argument 3 = 1 integrates the points in lock-step, one per SIMD lane (the
+// default), 0 one after the other. ns_per_update is per point.
 void constitutive_update(benchmark::State& state, const char* preset) {
   const Phase ph = make_phase(preset_phase(preset));
-  const Mat3 R = rot(texture::from_bunge_deg(35, 45, 10));
+  const double bunge[4][3] = {{35, 45, 10}, {120, 80, 30}, {200, 30, 70}, {75, 60, 5}};
   const int n = ph.plastic.state_size();
-  std::vector<double> Fp(9), Lp(9), S(9), st(n), F0(9), Fp0(9), Lp0(9), S0(9), st0(n);
-  initial_point(ph, R, Fp.data(), Lp.data(), S.data(), st.data());
-  Fp0 = Fp, Lp0 = Lp, S0 = S, st0 = st;
-  F0 = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-  const PointRef pt{Fp.data(), Lp.data(), S.data(), st.data(), F0.data(),
-                    Fp0.data(), Lp0.data(), S0.data(), st0.data()};
-  Mat3 P;
-  T4 D;
+  struct Point {
+    std::vector<double> Fp, Lp, S, st, F0, Fp0, Lp0, S0, st0;
+  };
+  std::vector<Point> points(kLanes);
+  PointRef pts[kLanes];
+  for (int i = 0; i < kLanes; ++i) {
+    auto& p = points[i];
+    for (auto* v : {&p.Fp, &p.Lp, &p.S, &p.F0, &p.Fp0, &p.Lp0, &p.S0}) v->assign(9, 0.0);
+    p.st.assign(n, 0.0);
+    initial_point(ph, rot(texture::from_bunge_deg(bunge[i % 4][0], bunge[i % 4][1], bunge[i % 4][2])), p.Fp.data(),
+                  p.Lp.data(), p.S.data(), p.st.data());
+    p.Fp0 = p.Fp, p.Lp0 = p.Lp, p.S0 = p.S, p.st0 = p.st;
+    p.F0 = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    pts[i] = {p.Fp.data(), p.Lp.data(), p.S.data(), p.st.data(), p.F0.data(),
+              p.Fp0.data(), p.Lp0.data(), p.S0.data(), p.st0.data()};
+  }
+  Mat3 F[kLanes], P[kLanes];
+  T4 D[kLanes];
+  T4* tangent[kLanes];
+  bool ok[kLanes];
   IntegrationNumerics num;
   num.warm_state = state.range(1) != 0;
+  num.lockstep = state.range(2) != 0;
   // Walk to 0.5 % in 10 steps to have a realistic hardened state and stress.
   for (int k = 1; k <= 10; ++k) {
-    Mat3 F = Mat3::Identity();
-    F(2, 2) = 1 + 5e-4 * k;
-    F(0, 0) = F(1, 1) = 1 - 2.5e-4 * k;
-    constitutive_update(ph, num, F, 0.5, pt, P, &D);
-    std::copy(F.data(), F.data() + 9, F0.begin());
-    Fp0 = Fp, Lp0 = Lp, S0 = S, st0 = st;
+    for (int i = 0; i < kLanes; ++i) {
+      F[i] = Mat3::Identity();
+      F[i](2, 2) = 1 + 5e-4 * k;
+      F[i](0, 0) = F[i](1, 1) = 1 - 2.5e-4 * k;
+      tangent[i] = &D[i];
+    }
+    constitutive_update_lanes(ph, num, kLanes, F, 0.5, pts, P, tangent, ok);
+    for (auto& p : points) {
+      std::copy(F[0].data(), F[0].data() + 9, p.F0.begin());
+      p.Fp0 = p.Fp, p.Lp0 = p.Lp, p.S0 = p.S, p.st0 = p.st;
+    }
   }
-  Mat3 F = Mat3::Identity();
-  F(2, 2) = 1.0055;
-  F(0, 0) = F(1, 1) = 1 - 2.75e-3;
-  T4* const tangent = state.range(0) != 0 ? &D : nullptr;
+  for (int i = 0; i < kLanes; ++i) {
+    F[i] = Mat3::Identity();
+    F[i](2, 2) = 1.0055;
+    F[i](0, 0) = F[i](1, 1) = 1 - 2.75e-3;
+    tangent[i] = state.range(0) != 0 ? &D[i] : nullptr;
+  }
   for (auto _ : state) {
-    const bool ok = constitutive_update(ph, num, F, 0.5, pt, P, tangent);
+    constitutive_update_lanes(ph, num, kLanes, F, 0.5, pts, P, tangent, ok);
     benchmark::DoNotOptimize(ok);
-    benchmark::DoNotOptimize(D.data());
+    benchmark::DoNotOptimize(D[0].data());
   }
   state.counters["ns_per_update"] = benchmark::Counter(
-      double(state.iterations()) * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+      double(state.iterations()) * kLanes * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 void BM_ConstitutiveUpdateCu(benchmark::State& s) { constitutive_update(s, "Cu"); }
 void BM_ConstitutiveUpdateMg(benchmark::State& s) { constitutive_update(s, "Mg"); }
@@ -157,8 +180,12 @@ void BM_TensionCase16Mg(benchmark::State& s) { full_tension(s, "Mg"); }
 
 }  // namespace
 
-BENCHMARK(BM_ConstitutiveUpdateCu)->ArgNames({"tangent", "warm"})->Args({1, 0})->Args({0, 0})->Args({0, 1});
-BENCHMARK(BM_ConstitutiveUpdateMg)->ArgNames({"tangent", "warm"})->Args({1, 0})->Args({0, 0})->Args({0, 1});
+BENCHMARK(BM_ConstitutiveUpdateCu)
+    ->ArgNames({"tangent", "warm", "lockstep"})
+    ->Args({1, 0, 0})->Args({1, 0, 1})->Args({0, 0, 0})->Args({0, 0, 1})->Args({0, 1, 0})->Args({0, 1, 1});
+BENCHMARK(BM_ConstitutiveUpdateMg)
+    ->ArgNames({"tangent", "warm", "lockstep"})
+    ->Args({1, 0, 0})->Args({1, 0, 1})->Args({0, 0, 0})->Args({0, 0, 1})->Args({0, 1, 0})->Args({0, 1, 1});
 BENCHMARK(BM_ResidualEvaluation32)->Unit(benchmark::kMillisecond)->Iterations(3);
 // Arguments: method (0 NGMRES, DAMASK's choice; 1 Anderson; 2 Newton–Krylov), elastic
 // predictor, warm state start (-1: the default, 0 off, 1 on).

@@ -26,6 +26,13 @@ MaterialField::MaterialField(std::vector<Phase> phases, std::vector<std::int32_t
   Lp0_ = Lp_;
   S0_ = S_;
   state0_ = state_;
+  for (std::size_t c = 0; c < n;) {
+    block_start_.push_back(c);
+    std::size_t k = 1;
+    while (k < kLanes && c + k < n && phase_[c + k] == phase_[c]) ++k;
+    c += k;
+  }
+  block_start_.push_back(n);
 }
 
 PointRef MaterialField::point(std::size_t c) {
@@ -59,9 +66,9 @@ struct TangentReduction {
 
 }  // namespace
 
-template <class Cell>
+template <class Block>
 FieldResponse MaterialField::over_cells(const core::Comm& comm, std::size_t total, TangentUse use,
-                                        Cell&& cell) {
+                                        Block&& block) {
   const std::size_t n = phase_.size();
   const bool tangent = use != TangentUse::none;
   int failed = 0;
@@ -74,21 +81,31 @@ FieldResponse MaterialField::over_cells(const core::Comm& comm, std::size_t tota
     TangentReduction C_loc;
     UpdateCounts counts_loc;
     int fail_loc = 0;
-#pragma omp for schedule(dynamic, 16) nowait
-    for (std::size_t c = 0; c < n; ++c) {
-      Mat3 Pc;
-      T4 D;
-      if (!cell(c, Pc, tangent ? &D : nullptr, counts_loc)) {
-        ++fail_loc;
-        continue;
+    const std::size_t blocks = block_start_.size() - 1;
+#pragma omp for schedule(dynamic, 4) nowait
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t c0 = block_start_[b];
+      const int k = static_cast<int>(block_start_[b + 1] - c0);
+      Mat3 Pc[kLanes];
+      T4 D[kLanes];
+      T4* Dp[kLanes];
+      bool ok[kLanes];
+      for (int j = 0; j < k; ++j) Dp[j] = tangent ? &D[j] : nullptr;
+      block(c0, k, Pc, Dp, ok, counts_loc);
+      for (int j = 0; j < k; ++j) {
+        const std::size_t c = c0 + j;
+        if (!ok[j]) {
+          ++fail_loc;
+          continue;
+        }
+        P_loc += flat(Pc[j]);
+        if (!tangent) continue;
+        if (use == TangentUse::per_cell) {
+          Eigen::Map<T4> stored(&dPdF_[81 * c]);
+          stored = D[j];
+        }
+        C_loc.add(c, D[j]);
       }
-      P_loc += flat(Pc);
-      if (!tangent) continue;
-      if (use == TangentUse::per_cell) {
-        Eigen::Map<T4> stored(&dPdF_[81 * c]);
-        stored = D;
-      }
-      C_loc.add(c, D);
     }
 #pragma omp critical
     {
@@ -125,25 +142,32 @@ FieldResponse MaterialField::evaluate(const core::Comm& comm, std::size_t total,
                                       double dt, double* P, TangentUse use) {
   if (use == TangentUse::per_cell && !keep_tangent_)
     throw std::logic_error("MaterialField: per-cell tangent asked of a field built without it");
-  return over_cells(comm, total, use, [&](std::size_t c, Mat3& Pc, T4* D, UpdateCounts& counts) {
-    const Mat3 Fc = Eigen::Map<const Mat3>(F + 9 * c);
-    if (!constitutive_update(phases_[phase_[c]], num_, Fc, dt, point(c), Pc, D, &counts)) return false;
-    Eigen::Map<Mat3> P_out(P + 9 * c);
-    P_out = Pc;
-    return true;
-  });
+  return over_cells(comm, total, use,
+                    [&](std::size_t c0, int k, Mat3* Pc, T4* const* D, bool* ok, UpdateCounts& counts) {
+                      Mat3 Fc[kLanes];
+                      PointRef pts[kLanes];
+                      for (int j = 0; j < k; ++j) {
+                        Fc[j] = Eigen::Map<const Mat3>(F + 9 * (c0 + j));
+                        pts[j] = point(c0 + j);
+                      }
+                      constitutive_update_lanes(phases_[phase_[c0]], num_, k, Fc, dt, pts, Pc, D, ok, &counts);
+                      for (int j = 0; j < k; ++j)
+                        if (ok[j]) Eigen::Map<Mat3>(P + 9 * (c0 + j)) = Pc[j];
+                    });
 }
 
 FieldResponse MaterialField::tangent_averages(const core::Comm& comm, std::size_t total, const double* F,
                                               double dt) {
   return over_cells(comm, total, TangentUse::averages,
-                    [&](std::size_t c, Mat3& Pc, T4* D, UpdateCounts& counts) {
-                      const Mat3 Fc = Eigen::Map<const Mat3>(F + 9 * c);
-                      const PointRef pt = point(c);
-                      consistent_tangent(phases_[phase_[c]], Fc, dt, pt, *D);
-                      ++counts.tangents;
-                      Pc.setZero();  // P is not part of this answer
-                      return true;
+                    [&](std::size_t c0, int k, Mat3* Pc, T4* const* D, bool* ok, UpdateCounts& counts) {
+                      for (int j = 0; j < k; ++j) {
+                        const std::size_t c = c0 + j;
+                        consistent_tangent(phases_[phase_[c]], Eigen::Map<const Mat3>(F + 9 * c), dt, point(c),
+                                           *D[j]);
+                        ++counts.tangents;
+                        Pc[j].setZero();  // P is not part of this answer
+                        ok[j] = true;
+                      }
                     });
 }
 

@@ -64,12 +64,16 @@ class MaterialField {
   bool keep_tangent_ = true;  // a rank may hold no cells, so dPdF_.empty() cannot say
   std::vector<double> Fp_, Lp_, S_, state_, F0_, Fp0_, Lp0_, S0_, state0_, dPdF_;
   UpdateCounts counts_;
+  // Cells in blocks of up to kLanes consecutive cells of one phase, integrated together
+  // (constitutive_update_lanes): block b is [block_start_[b], block_start_[b + 1]).
+  std::vector<std::size_t> block_start_;
 
   PointRef point(std::size_t c);
-  // Runs `cell(c, P, D)` over the local cells (P and, with a tangent, D to fill; false: the
-  // cell failed) and reduces P and the tangent over `comm`.
-  template <class Cell>
-  FieldResponse over_cells(const core::Comm& comm, std::size_t total, TangentUse use, Cell&& cell);
+  // Runs `block(c0, k, P, D, ok, counts)` over the blocks of local cells (for cells c0 ..
+  // c0 + k − 1: P and, with a tangent, *D[j] to fill, ok[j] false where a cell failed) and
+  // reduces P and the tangent over `comm`.
+  template <class Block>
+  FieldResponse over_cells(const core::Comm& comm, std::size_t total, TangentUse use, Block&& block);
 };
 
 }  // namespace mspipe::cp

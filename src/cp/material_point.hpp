@@ -2,6 +2,7 @@
 // Stress integration of one material point exactly as DAMASK v3.0.2 does it
 // (phase_mechanical.f90): Newton on Lp with line search, state by damped fixed-point
 // iteration, sub-stepping on failure, and the consistent tangent dP/dF.
+#include "cp/lanes.hpp"
 #include "cp/phase.hpp"
 #include "cp/tensor.hpp"
 
@@ -28,6 +29,10 @@ struct IntegrationNumerics {
   // the iteration also contracts in grains twinned through, where DAMASK's does not and
   // large strains stall (false: DAMASK v3.0.2's iteration).
   bool implicit_twin_fraction = true;
+  // The points of a batch (constitutive_update_lanes) that need the Newton loop integrate
+  // their whole step in lock-step, one per SIMD lane (lanes.hpp); false: one after the
+  // other. The results are the same bit for bit.
+  bool lockstep = true;
 };
 
 // Work done by constitutive updates (summed over points by the caller; for profiles).
@@ -74,6 +79,14 @@ void initial_point(const Phase& phase, const Mat3& R, double* Fp, double* Lp, do
 bool constitutive_update(const Phase& phase, const IntegrationNumerics& num, const Mat3& F,
                          double dt, const PointRef& pt, Mat3& P, T4* dPdF,
                          UpdateCounts* counts = nullptr);
+
+// constitutive_update for n ≤ kLanes points of one phase (F_end, pts, P, dPdF and ok have n
+// entries; dPdF[i] may be null): each gets exactly constitutive_update's result. Points
+// past the elastic predictor try their whole step together, in lock-step (lanes.hpp);
+// a point that fails it is sub-stepped on its own.
+void constitutive_update_lanes(const Phase& phase, const IntegrationNumerics& num, int n, const Mat3* F_end,
+                               double dt, const PointRef* pts, Mat3* P, T4* const* dPdF, bool* ok,
+                               UpdateCounts* counts = nullptr);
 
 // The consistent tangent dP/dF (phase_mechanical_dPdF, state held fixed) of a point that
 // constitutive_update has just brought to F over a step of length dt: it reads only the

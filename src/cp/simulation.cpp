@@ -80,6 +80,7 @@ SolverNumerics read_numerics(const core::Section& s) {
   n.material.elastic_predictor = s.boolean("elastic_predictor", n.material.elastic_predictor);
   n.material.implicit_twin_fraction =
       s.boolean("implicit_twin_fraction", n.material.implicit_twin_fraction);
+  n.material.lockstep = s.boolean("lockstep", n.material.lockstep);
   s.finish();
   return n;
 }

@@ -26,7 +26,7 @@ LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptio
   }
   t.spectral = spectral_loss(out.x_hat, x);
   t.kl = -0.5 * (1 + out.log_var - out.mu.square() - out.log_var.exp()).sum(1).mean();
-  t.total = o.alpha * t.bce + (1 - o.alpha) * t.spectral;
+  t.total = o.alpha * t.bce + (1 - o.alpha) * o.spectral_weight * t.spectral;
   if (o.beta > 0) t.total = t.total + o.beta * t.kl;
   if (out.texture.defined()) {
     // The head predicts the departure from a uniform texture (and starts at zero, model.cpp).
@@ -40,7 +40,7 @@ LossTerms vae_loss(const VaeOutput& out, const torch::Tensor& x, const LossOptio
   }
   t.phi4 = torch::zeros({}, x.options());
   if (o.phi4_weight > 0) {
-    t.phi4 = (phi4_voxels(out.x_hat, x).sum() / static_cast<double>(x.size(0))).to(x.scalar_type());
+    t.phi4 = phi4_voxels(out.x_hat, x, x.scalar_type()).sum() / static_cast<double>(x.size(0));
     t.total = t.total + o.phi4_weight * t.phi4;
   }
   return t;

@@ -1,5 +1,5 @@
 #pragma once
-// The VAE loss: alpha * BCE + (1 - alpha) * spectral + beta * KL (REFERENCE.md §E), plus
+// The VAE loss: alpha * BCE + (1 - alpha) * spectral_weight * spectral + beta * KL (REFERENCE.md §E), plus
 // texture_weight * texture where the model has a texture head, plus phi4_weight * phi4.
 #include <torch/torch.h>
 

@@ -4,11 +4,11 @@
 
 namespace mspipe::ml {
 
-torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e) {
-  const auto e64 = e.to(torch::kFloat64);
-  const auto phi1 = e64.select(-1, 0) * (2 * M_PI);
-  const auto Phi = e64.select(-1, 1) * M_PI;
-  const auto phi2 = e64.select(-1, 2) * (2 * M_PI);
+torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e, torch::ScalarType precision) {
+  const auto ep = e.to(precision);
+  const auto phi1 = ep.select(-1, 0) * (2 * M_PI);
+  const auto Phi = ep.select(-1, 1) * M_PI;
+  const auto phi2 = ep.select(-1, 2) * (2 * M_PI);
   const auto sigma = 0.5 * (phi1 + phi2), delta = 0.5 * (phi1 - phi2);
   const auto c = torch::cos(0.5 * Phi), s = torch::sin(0.5 * Phi);
   // -P = +1 for P = -1.
@@ -18,11 +18,11 @@ torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e) {
   return torch::where(q.select(-1, 0).unsqueeze(-1) < 0, -q, q);
 }
 
-torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x) {
+torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x, torch::ScalarType precision) {
   TORCH_CHECK(x.dim() == 5 && x.size(1) == 3 && x.sizes() == x_hat.sizes(),
               "phi4 needs two (N, 3, D, H, W) tensors of one shape");
-  const auto q1 = quaternions_from_normalised_euler(x.movedim(1, -1));  // (N, D, H, W, 4)
-  const auto q2 = quaternions_from_normalised_euler(x_hat.movedim(1, -1));
+  const auto q1 = quaternions_from_normalised_euler(x.movedim(1, -1), precision);  // (N, D, H, W, 4)
+  const auto q2 = quaternions_from_normalised_euler(x_hat.movedim(1, -1), precision);
   return 1.0 - (q1 * q2).sum(-1).abs();
 }
 

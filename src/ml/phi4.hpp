@@ -6,12 +6,16 @@
 namespace mspipe::ml {
 
 // Unit quaternions (..., 4) from normalised Bunge angles (..., 3) = (phi1/2pi, Phi/pi,
-// phi2/2pi), Rowenhorst et al. (2015) with P = -1, as DAMASK's eu2qu.
-torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e);
+// phi2/2pi), Rowenhorst et al. (2015) with P = -1, as DAMASK's eu2qu, computed in `precision`.
+torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e,
+                                                torch::ScalarType precision = torch::kFloat64);
 
 // phi4 of every voxel, differentiable (the VAE's misorientation term): x, x_hat are
-// (N, 3, D, H, W); returns (N, D, H, W) in double precision.
-torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x);
+// (N, 3, D, H, W); returns (N, D, H, W) in `precision`. Double for the metric; the training
+// loss passes float, which halves the term's cost (its gradient -sign(q1.q2) q1 needs no
+// more).
+torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x,
+                          torch::ScalarType precision = torch::kFloat64);
 
 // Mean phi4 over the voxels of each VE: x, x_hat are (N, 3, D, H, W); returns (N).
 torch::Tensor phi4_per_ve(const torch::Tensor& x_hat, const torch::Tensor& x);

@@ -52,6 +52,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   auto& l = c.loss;
   l.alpha = vae.number("alpha", 0.999, Range::between(0, 1));
   l.beta = vae.number("beta", 0.0, Range::non_negative());
+  l.spectral_weight = vae.number("spectral_weight", 1.0, Range::non_negative());
   m.orientation_features = vae.boolean("orientation_features", false);
   l.texture_weight = vae.number("texture_weight", 0.0, Range::non_negative());
   l.phi4_weight = vae.number("phi4_weight", 0.0, Range::non_negative());

@@ -25,6 +25,7 @@ struct CpOptions {
   int threads = 1;
   bool verbose = false;
   bool explicit_twin_fraction = false;
+  bool one_point_at_a_time = false;
 };
 
 std::string default_output(const CpOptions& o) {
@@ -51,6 +52,7 @@ int run_cp(const CpOptions& o, const core::Comm& world) {
   num.method = cp::parse_snes_method(o.method);
   num.verbose = o.verbose;
   num.material.implicit_twin_fraction = !o.explicit_twin_fraction;
+  num.material.lockstep = !o.one_point_at_a_time;
   const std::filesystem::path out = o.out.empty() ? default_output(o) : o.out;
   std::vector<core::OutputPath> outputs{{out, "--out", "", core::OutputPath::Kind::file},
                                         {cp::csv_beside(out), "--out (the .csv beside it)", "", core::OutputPath::Kind::file}};
@@ -118,6 +120,8 @@ void add_cp_commands(CommandRegistry& reg) {
   sub->add_flag("--verbose,-v", o->verbose, "Print every residual evaluation");
   sub->add_flag("--explicit-twin-fraction", o->explicit_twin_fraction,
                 "DAMASK v3.0.2's state iteration (twinned fraction from the last iterate; stalls where grains twin through)");
+  sub->add_flag("--one-point-at-a-time", o->one_point_at_a_time,
+                "Integrate material points one after the other instead of in lock-step SIMD lanes (same results; for comparisons)");
   reg.add(sub, [o](const core::Comm& world) { return run_cp(*o, world); });
 }
 

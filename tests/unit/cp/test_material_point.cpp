@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "cp/material_point.hpp"
@@ -282,4 +283,80 @@ TEST(MaterialPoint, ImplicitTwinFractionIntegratesAGrainTwinnedThrough) {
     const double tol = std::max(is_xi ? pp.atol_xi : pp.atol_gamma, implicit_f.eps_rel_state * std::fabs(a.state[i]));
     EXPECT_LE(std::fabs(r), 10 * tol) << "state " << i;
   }
+}
+
+// Points integrated together in SIMD lanes (constitutive_update_lanes, lock-step) end
+// exactly where each ends alone: P, Fp, Lp, S and the state bit for bit, and the same
+// work counted. The points differ in orientation and load so that, in one batch, some are
+// elastic, some slip or twin with different Newton and state iteration counts (lanes
+// freeze at different times), and one is sub-stepped; two further updates start from
+// plastic history (warm starts, non-zero Lp).
+TEST(MaterialPoint, LockstepLanesGiveEachPointItsOwnResultBitForBit) {
+  const Phase mg = make_phase(preset_phase("Mg"));
+  constexpr int n = 2 * kLanes;
+  const double bunge[8][3] = {{35, 45, 10}, {0, 0, 0},    {120, 80, 30}, {10, 90, 45},
+                              {200, 30, 70}, {75, 60, 5}, {300, 15, 40}, {45, 55, 20}};
+  // Axial strain of each point at the three updates: elastic, plastic, strongly plastic
+  // (a jump the whole step cannot take in one go: sub-stepped).
+  const double strain[8] = {1e-5, 2e-3, 0.3, 4e-3, 1e-5, 2.5e-3, 3e-3, 3.5e-3};
+  auto F_of = [](double e) {
+    Mat3 F = Mat3::Identity();
+    F(2, 2) = 1 + e;
+    F(0, 0) = F(1, 1) = 1 - 0.5 * e;
+    F(0, 1) = 0.2 * e;
+    return F;
+  };
+  std::vector<Point> alone, together;
+  for (int i = 0; i < n; ++i) {
+    const Mat3 R = rotation_matrix(texture::from_bunge_deg(bunge[i % 8][0], bunge[i % 8][1], bunge[i % 8][2]));
+    alone.emplace_back(mg, R);
+    together.emplace_back(mg, R);
+  }
+  IntegrationNumerics num;
+  ASSERT_TRUE(num.lockstep) << "the default";
+  UpdateCounts c_alone, c_together;
+  int plastic = 0;
+  for (int update = 1; update <= 3; ++update) {
+    Mat3 F[n], Pa[n], Pt[n];
+    T4 Da[n], Dt[n];
+    for (int i = 0; i < n; ++i) F[i] = F_of(strain[i] * update / 3.0);
+    bool ok_alone[n];
+    for (int i = 0; i < n; ++i) ok_alone[i] = constitutive_update(mg, num, F[i], 1.0, alone[i].ref(), Pa[i], &Da[i], &c_alone);
+    for (int g = 0; g < n; g += kLanes) {
+      PointRef pts[kLanes];
+      T4* D[kLanes];
+      bool ok[kLanes];
+      for (int j = 0; j < kLanes; ++j) pts[j] = together[g + j].ref(), D[j] = &Dt[g + j];
+      constitutive_update_lanes(mg, num, kLanes, &F[g], 1.0, pts, &Pt[g], D, ok, &c_together);
+      for (int j = 0; j < kLanes; ++j) EXPECT_EQ(ok[j], ok_alone[g + j]) << "point " << g + j;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (!ok_alone[i]) continue;
+      EXPECT_EQ(0, std::memcmp(Pa[i].data(), Pt[i].data(), sizeof(double) * 9)) << "P, point " << i << ", update " << update;
+      EXPECT_EQ(0, std::memcmp(Da[i].data(), Dt[i].data(), sizeof(double) * 81)) << "dP/dF, point " << i;
+      EXPECT_EQ(alone[i].Fp, together[i].Fp) << "point " << i;
+      EXPECT_EQ(alone[i].Lp, together[i].Lp) << "point " << i;
+      EXPECT_EQ(alone[i].S, together[i].S) << "point " << i;
+      EXPECT_EQ(alone[i].state, together[i].state) << "point " << i;
+      plastic += alone[i].Lp != std::vector<double>(9, 0.0);
+    }
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(ok_alone[i]) << "point " << i << " must integrate for the next update to start from it";
+      for (auto* pts : {&alone, &together}) {
+        Point& p = (*pts)[i];  // the increment accepted: its end is the next one's start
+        std::copy(F[i].data(), F[i].data() + 9, p.F0.begin());
+        p.Fp0 = p.Fp, p.Lp0 = p.Lp, p.S0 = p.S, p.state0 = p.state;
+      }
+    }
+  }
+  EXPECT_GT(plastic, n) << "the batches must exercise the Newton loop";
+  EXPECT_GT(c_alone.substeps, c_alone.updates - c_alone.elastic) << "one point must be sub-stepped";
+  EXPECT_GT(c_alone.elastic, 0);
+  EXPECT_EQ(c_alone.updates, c_together.updates);
+  EXPECT_EQ(c_alone.elastic, c_together.elastic);
+  EXPECT_EQ(c_alone.substeps, c_together.substeps);
+  EXPECT_EQ(c_alone.state_iterations, c_together.state_iterations);
+  EXPECT_EQ(c_alone.newton_iterations, c_together.newton_iterations);
+  EXPECT_EQ(c_alone.lp_jacobians, c_together.lp_jacobians);
+  EXPECT_EQ(c_alone.tangents, c_together.tangents);
 }

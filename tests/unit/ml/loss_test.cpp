@@ -91,6 +91,12 @@ TEST(VaeLoss, Phi4TermIsTheMetricSummedOverVoxelsAndPeriodic) {
   const double by_metric = 64 * phi4_per_ve(out.x_hat.detach(), x).mean().item<double>();
   EXPECT_NEAR(t.phi4.item<double>(), by_metric, 1e-5 * by_metric);
   EXPECT_NEAR(t.total.item<double>(), t.spectral.item<double>() + 2.0 * by_metric, 1e-4 * by_metric);
+  // spectral_weight scales the squared-error term alone; 0 leaves the phi4 term by itself.
+  LossOptions no_spectral = o;
+  no_spectral.spectral_weight = 0.0;
+  const auto alone = vae_loss(output_from_logits(logits.detach(), 2, 4), x, no_spectral);
+  EXPECT_NEAR(alone.total.item<double>(), 2.0 * by_metric, 1e-4 * by_metric);
+  EXPECT_GT(t.spectral.item<double>(), 1e-3 * by_metric) << "the comparison must not be vacuous";
   // Gradients reach the logits, and a small step against them lowers phi4.
   t.phi4.backward();
   ASSERT_GT(logits.grad().abs().max().item<double>(), 0.0);

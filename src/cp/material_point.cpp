@@ -192,21 +192,27 @@ void integrate_state(const Phase& ph, const IntegrationNumerics& num, double dt,
   const int ns = pp.state_size(), nxi = pp.n_sl + pp.n_tw;
   double dot[W][kMaxState], last1[W][kMaxState], last2[W][kMaxState];
   bool stress_ok[W] = {};
-  // The state rates of the lanes in `which` at their S and state_of(l); the other lanes
-  // compute a copy of the first one's, which is discarded.
+  // Lane l's own point where it is in `which`; the other lanes (and those past n) carry
+  // the first such point's values, computed and discarded.
+  auto source = [&](Mask which, int l) {
+    if (l < n && lane(which, l)) return l;
+    int first = 0;
+    while (!lane(which, first)) ++first;
+    return first;
+  };
+  // The start of the step does not change over the iteration: gathered once.
+  V state0[kMaxState] = {};
+  for (int l = 0; l < W; ++l)
+    for (int i = 0; i < ns; ++i) set_lane(state0[i], l, lanes[l < n ? l : 0].state0[i]);
+  // The state rates of the lanes in `which` at their S and state_of(l).
   auto rates = [&](Mask which, auto state_of) {
-    int fill = 0;
-    while (!lane(which, fill)) ++fill;
     M3<V> S;
-    V state[kMaxState] = {}, state0[kMaxState] = {}, d[kMaxState];
+    V state[kMaxState] = {}, d[kMaxState];
     for (int l = 0; l < W; ++l) {
-      const int src = l < n && lane(which, l) ? l : fill;
+      const int src = source(which, l);
       set_lane_matrix(S, l, lanes[src].S);
       const double* st = state_of(src);
-      for (int i = 0; i < ns; ++i) {
-        set_lane(state[i], l, st[i]);
-        set_lane(state0[i], l, lanes[src].state0[i]);
-      }
+      for (int i = 0; i < ns; ++i) set_lane(state[i], l, st[i]);
     }
     state_rate_of<V>(pp, S, state, d, num.implicit_twin_fraction ? state0 : nullptr, dt);
     for (int l = 0; l < n; ++l)
@@ -231,13 +237,10 @@ void integrate_state(const Phase& ph, const IntegrationNumerics& num, double dt,
     set_lane(running, l, finite);
   }
   for (int it = 1; it <= num.n_iter_state && any(running); ++it) {
-    // Lanes not running (and those past n) carry a running lane's values, computed and discarded.
-    int first = 0;
-    while (!lane(running, first)) ++first;
     V xi[kMaxSlip + kMaxTwin], untwinned = splat<V>(1.0);
     M3<V> Lp_guess;
     for (int l = 0; l < W; ++l) {
-      const StepLane& p = lanes[l < n && lane(running, l) ? l : first];
+      const StepLane& p = lanes[source(running, l)];
       if (l < n && lane(running, l)) {
         ++lanes[l].counts.state_iterations;
         for (int i = 0; i < ns; ++i) {

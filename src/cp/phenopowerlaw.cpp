@@ -6,12 +6,6 @@
 
 namespace mspipe::cp {
 
-namespace {
-
-double twinned_fraction(const PhenoPowerLaw& p, const double* state) { return twinned<double>(p, state); }
-
-}  // namespace
-
 void initial_state(const PhenoPowerLaw& p, double* s) {
   for (int i = 0; i < p.n_sl; ++i) s[p.i_xi_sl() + i] = p.xi_0_sl[i];
   for (int i = 0; i < p.n_tw; ++i) s[p.i_xi_tw() + i] = p.xi_0_tw[i];
@@ -21,7 +15,7 @@ void initial_state(const PhenoPowerLaw& p, double* s) {
 
 void lp_with_slopes(const PhenoPowerLaw& p, const Mat3& Mp, const double* state, Mat3& Lp,
                     double* dgamma_dtau) {
-  const double untwinned = p.n_tw > 0 ? 1.0 - twinned_fraction(p, state) : 1.0;
+  const double untwinned = p.n_tw > 0 ? 1.0 - twinned(p, state) : 1.0;
   M3<double> lp;
   lp_and_slopes(p, m3(Mp), state + p.i_xi_sl(), untwinned, lp, dgamma_dtau);
   for (int i = 0; i < 9; ++i) Lp.data()[i] = lp[i];

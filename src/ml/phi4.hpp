@@ -12,8 +12,8 @@ torch::Tensor quaternions_from_normalised_euler(const torch::Tensor& e,
 
 // phi4 of every voxel, differentiable (the VAE's misorientation term): x, x_hat are
 // (N, 3, D, H, W); returns (N, D, H, W) in `precision`. Double for the metric; the training
-// loss passes float, which halves the term's cost (its gradient -sign(q1.q2) q1 needs no
-// more).
+// loss passes the data's float, enough for its gradient −sign(q1·q2) q1 and several times
+// cheaper than double (bench/ml/README.md).
 torch::Tensor phi4_voxels(const torch::Tensor& x_hat, const torch::Tensor& x,
                           torch::ScalarType precision = torch::kFloat64);
 

@@ -65,9 +65,8 @@ struct ModelOptions {
 
 struct LossOptions {
   double alpha = 0.999;  // weight of BCE; 1 - alpha weighs the spectral term
-  // A further factor on the spectral term: 0 leaves the misorientation term alone, where
-  // the squared error of Bunge angles would pull symmetric-looking pairs (phi1 near 0 and
-  // near 2 pi, any phi1 +- phi2 at Phi near 0) towards their meaningless average.
+  // A further factor on the spectral term (0: the misorientation term alone, which
+  // measured worse than the two together: bench/ml/README.md).
   double spectral_weight = 1.0;
   double beta = 0.0;     // KL weight; 0 is the paper's trained model
   // Weight of the texture term: the texture head's squared error on the VE's orientation

@@ -14,7 +14,6 @@
 // Exit 0 when every check passed, 1 otherwise.
 #include <torch/torch.h>
 #include <torch/version.h>
-#include <ATen/autocast_mode.h>
 
 #include <algorithm>
 #include <array>
@@ -28,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "ml/autocast.hpp"
 #include "ml/fused_adam.hpp"
 #include "ml/loss.hpp"
 #include "ml/model.hpp"
@@ -82,23 +82,6 @@ torch::Tensor voronoi_batch(int n, int d, int grains, std::mt19937& rng) {
   return x;
 }
 
-void set_bf16_autocast(torch::Device device, bool on) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-  const auto type = device.is_cuda() ? at::kCUDA : at::kCPU;
-  at::autocast::set_autocast_enabled(type, on);
-  at::autocast::set_autocast_dtype(type, at::kBFloat16);
-#else
-  if (device.is_cuda()) {
-    at::autocast::set_enabled(on);
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-  } else {
-    at::autocast::set_cpu_enabled(on);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-  }
-#endif
-  if (!on) at::autocast::clear_cache();
-}
-
 double peak_device_gib(torch::Device device) {
 #if GPU_CHECK_CUDA
   if (device.is_cuda()) {
@@ -150,7 +133,6 @@ bool train(const Args& a, torch::Device device, bool bf16) {
   const auto data = voronoi_batch(pool, a.size, 8, rng).to(device);
   ml::LossOptions loss;
   std::vector<double> losses;
-  set_bf16_autocast(device, bf16);
   reset_peak(device);
   double seconds = 0;
   for (int step = 0; step < a.steps; ++step) {
@@ -160,11 +142,13 @@ bool train(const Args& a, torch::Device device, bool bf16) {
     const auto t0 = std::chrono::steady_clock::now();
     flat_grad.zero_();
     const auto eps = torch::randn({a.batch, a.latent}, torch::dtype(torch::kFloat32).device(device));
-    const auto out = model->forward(x, eps);
-    // The loss in float32 whatever the autocast: logits are cast up.
-    ml::VaeOutput out32{out.logits.to(torch::kFloat32), out.x_hat.to(torch::kFloat32), out.mu.to(torch::kFloat32),
-                        out.log_var.to(torch::kFloat32)};
-    const auto terms = ml::vae_loss(out32, x, loss);
+    ml::VaeOutput out;
+    {
+      ml::Bf16Autocast autocast(device, bf16);
+      out = model->forward(x, eps);
+    }
+    // The loss in float32 whatever the autocast.
+    const auto terms = ml::vae_loss(ml::float32_outputs(out), x, loss);
     terms.total.backward();
     adam.step();
     synchronize(device);
@@ -172,7 +156,6 @@ bool train(const Args& a, torch::Device device, bool bf16) {
     if (step > 0) seconds += dt;  // the first step pays for kernel selection
     losses.push_back(terms.total.item<double>());
   }
-  set_bf16_autocast(device, false);
   const int k = std::min<int>(10, static_cast<int>(losses.size()) / 2);
   const double first = std::accumulate(losses.begin(), losses.begin() + k, 0.0) / k;
   const double last = std::accumulate(losses.end() - k, losses.end(), 0.0) / k;
@@ -279,7 +262,6 @@ int main(int argc, char** argv) {
   try {
     ok = train(a, device, true) && ok;
   } catch (const c10::Error& e) {
-    set_bf16_autocast(device, false);
     const std::string what = e.what_without_backtrace();
     // LibTorch 1.13's CPU autocast leaves group_norm out of its float32 list, so a bf16
     // convolution output meets float32 GroupNorm weights. CUDA autocast runs group_norm

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <chrono>
 
@@ -12,6 +13,7 @@
 #include "core/progress.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "ml/autocast.hpp"
 #include "ml/checkpoint.hpp"
 #include "ml/evaluation.hpp"
 #include "ml/fused_adam.hpp"
@@ -100,6 +102,10 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       cfg.keys.device.fail("\"cuda\" but this LibTorch has no CUDA device");
     device = torch::Device(torch::kCUDA);
   }
+  if (t.bf16_autocast && !device.is_cuda() && cfg.model.family == Family::resnet && TORCH_VERSION_MAJOR < 2)
+    cfg.keys.autocast.fail(fmt::format("\"bf16\" on the CPU needs architecture = \"plain_conv\" with this LibTorch "
+                                       "({}): its CPU autocast leaves the resnet's group_norm out",
+                                       TORCH_VERSION));
   core::set_threads(t.threads);
   at::set_num_threads(t.threads);
 
@@ -189,8 +195,12 @@ TrainSummary train_vae(const core::Comm& comm, const VaeConfig& cfg, const VeSou
       auto eps = noise(cfg.model, t.seed, pos.global_step, first, local_batch);
       if (eps.defined()) eps = eps.to(device);
       sync.zero_grad();
-      const auto out = model->forward(x, eps);
-      const auto terms = vae_loss(out, x, cfg.loss);
+      VaeOutput out;
+      {
+        Bf16Autocast autocast(device, t.bf16_autocast);
+        out = model->forward(x, eps);
+      }
+      const auto terms = vae_loss(float32_outputs(out), x, cfg.loss);
       terms.total.backward();
       auto extra = sync.extra();
       extra[kStepBce] = terms.bce.template item<float>();

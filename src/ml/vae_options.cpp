@@ -35,7 +35,8 @@ std::string ModelOptions::architecture() const {
 VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int threads) {
   using core::Range;
   VaeConfig c;
-  c.keys = {vae.ref("ve_size"), vae.ref("batch_size"), vae.ref("device"), vae.ref("norm"), vae.ref("output_dir")};
+  c.keys = {vae.ref("ve_size"), vae.ref("batch_size"), vae.ref("device"), vae.ref("norm"), vae.ref("output_dir"),
+            vae.ref("autocast")};
   auto& m = c.model;
   set_architecture(m, vae.string("architecture", "resnet18", {"resnet12", "resnet18", "resnet34", "plain_conv"}));
   m.width = static_cast<int>(vae.integer("width", 64, Range::between(1, 4096)));
@@ -80,6 +81,7 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   t.threads = static_cast<int>(vae.integer("threads", threads, Range::between(1, 1024)));
   t.seed = static_cast<std::uint64_t>(vae.integer("seed", static_cast<std::int64_t>(seed), Range::non_negative()));
   t.device = vae.string("device", "cpu", {"cpu", "cuda"});
+  t.bf16_autocast = vae.string("autocast", "off", {"off", "bf16"}) == "bf16";
   t.progress_interval_s = vae.number("progress_interval_s", 10.0, Range::positive());
   c.output_dir = vae.string("output_dir", "vae");
 

@@ -1,11 +1,13 @@
 // Crystal plasticity benchmarks: constitutive updates (with and without the tangent, one
-// point at a time and in lock-step SIMD lanes), one residual evaluation of the spectral solver at 32³, and the full 20-increment
-// uniaxial tension of DAMASK's case B geometry (Cu and Mg, 16³). Run under mpirun for
+// point at a time and in lock-step SIMD lanes), one residual evaluation of the spectral
+// solver at 32³, and the full 20-increment uniaxial tension of DAMASK's case B geometry
+// (Cu and Mg, 16³). Run under mpirun for
 // several ranks; MSPIPE_TEST_DATA_DIR locates the DAMASK case files.
 #include <benchmark/benchmark.h>
 #include <mpi.h>
 
 #include <random>
+#include <utility>
 
 #include "cp/damask/damask_files.hpp"
 #include "cp/fourier_grid.hpp"
@@ -180,12 +182,14 @@ void BM_TensionCase16Mg(benchmark::State& s) { full_tension(s, "Mg"); }
 
 }  // namespace
 
-BENCHMARK(BM_ConstitutiveUpdateCu)
-    ->ArgNames({"tangent", "warm", "lockstep"})
-    ->Args({1, 0, 0})->Args({1, 0, 1})->Args({0, 0, 0})->Args({0, 0, 1})->Args({0, 1, 0})->Args({0, 1, 1});
-BENCHMARK(BM_ConstitutiveUpdateMg)
-    ->ArgNames({"tangent", "warm", "lockstep"})
-    ->Args({1, 0, 0})->Args({1, 0, 1})->Args({0, 0, 0})->Args({0, 0, 1})->Args({0, 1, 0})->Args({0, 1, 1});
+// Each update case (tangent, warm start) one point at a time and in lock-step.
+static void update_cases(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"tangent", "warm", "lockstep"});
+  for (const auto& [tangent, warm] : {std::pair{1, 0}, {0, 0}, {0, 1}})
+    for (int lockstep : {0, 1}) b->Args({tangent, warm, lockstep});
+}
+BENCHMARK(BM_ConstitutiveUpdateCu)->Apply(update_cases);
+BENCHMARK(BM_ConstitutiveUpdateMg)->Apply(update_cases);
 BENCHMARK(BM_ResidualEvaluation32)->Unit(benchmark::kMillisecond)->Iterations(3);
 // Arguments: method (0 NGMRES, DAMASK's choice; 1 Anderson; 2 Newton–Krylov), elastic
 // predictor, warm state start (-1: the default, 0 off, 1 on).

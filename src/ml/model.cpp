@@ -1,5 +1,6 @@
 #include "ml/model.hpp"
 
+#include "ml/cpu_convolutions.hpp"
 #include "ml/orientation_moments.hpp"
 
 namespace mspipe::ml {
@@ -74,8 +75,8 @@ ResBlockImpl::ResBlockImpl(const ModelOptions& o, int channels)
 }
 
 torch::Tensor ResBlockImpl::forward(const torch::Tensor& x) {
-  auto y = norm1_.forward(conv1_(x)).relu_();
-  y = norm2_.forward(conv2_(y)) + x;
+  auto y = norm1_.forward(forward_conv(*conv1_, x)).relu_();
+  y = norm2_.forward(forward_conv(*conv2_, y)) + x;
   return y.relu_();
 }
 
@@ -146,7 +147,7 @@ DecoderImpl::DecoderImpl(const ModelOptions& o) : o_(o) {
 torch::Tensor DecoderImpl::forward(const torch::Tensor& z) {
   const int b = o_.bottleneck();
   auto h = torch::relu(fc2_(fc1_ ? torch::relu(fc1_(z)) : z));
-  return features_->forward(h.view({h.size(0), flat_size(o_) / (b * b * b), b, b, b}));
+  return forward_sequential(features_, h.view({h.size(0), flat_size(o_) / (b * b * b), b, b, b}));
 }
 
 VaeImpl::VaeImpl(const ModelOptions& o) : o_(o) {

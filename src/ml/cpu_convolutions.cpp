@@ -112,28 +112,30 @@ ConvForm form_for(nn::Module& layer, const torch::Tensor& x) {
   return ConvForm::native;
 }
 
+namespace {
+
+// `layer` (a ConvTranspose3d for the parity form, a Conv3d for the transposed one) in form f.
+torch::Tensor run_in_form(ConvForm f, nn::Module& layer, const torch::Tensor& x) {
+  if (f == ConvForm::parity) {
+    const auto& t = *layer.as<nn::ConvTranspose3d>();
+    return upsample_by_parity(x, t.weight, t.bias);
+  }
+  const auto& c = *layer.as<nn::Conv3d>();
+  return conv3_as_transposed(x, c.weight, c.bias);
+}
+
+}  // namespace
+
 torch::Tensor forward_conv(nn::Conv3dImpl& conv, const torch::Tensor& x) {
-  if (form_for(conv, x) == ConvForm::transposed) return conv3_as_transposed(x, conv.weight, conv.bias);
-  return conv.forward(x);
+  const auto f = form_for(conv, x);
+  return f == ConvForm::native ? conv.forward(x) : run_in_form(f, conv, x);
 }
 
 torch::Tensor forward_sequential(nn::Sequential& seq, const torch::Tensor& x) {
   auto h = x;
   for (auto& layer : *seq) {
-    switch (form_for(*layer.ptr(), h)) {
-      case ConvForm::parity: {
-        const auto& t = *layer.ptr()->as<nn::ConvTranspose3d>();
-        h = upsample_by_parity(h, t.weight, t.bias);
-        break;
-      }
-      case ConvForm::transposed: {
-        const auto& c = *layer.ptr()->as<nn::Conv3d>();
-        h = conv3_as_transposed(h, c.weight, c.bias);
-        break;
-      }
-      case ConvForm::native:
-        h = layer.forward(h);
-    }
+    const auto f = form_for(*layer.ptr(), h);
+    h = f == ConvForm::native ? layer.forward(h) : run_in_form(f, *layer.ptr(), h);
   }
   return h;
 }

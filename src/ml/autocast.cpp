@@ -43,7 +43,8 @@ VaeOutput float32_outputs(const VaeOutput& out) {
   if (out.logits.scalar_type() == torch::kFloat32) return out;
   VaeOutput f;
   f.logits = float32(out.logits);
-  f.x_hat = torch::sigmoid(f.logits);
+  f.representation = out.representation;
+  f.x_hat = reconstruction(f.logits, out.representation);
   f.mu = float32(out.mu), f.log_var = float32(out.log_var);
   f.texture = float32(out.texture), f.moments = float32(out.moments);
   return f;

@@ -45,13 +45,15 @@ class EncoderImpl : public torch::nn::Module {
   torch::nn::Sequential features_{nullptr};
   torch::nn::Linear fc_hidden_{nullptr}, fc_mu_{nullptr}, fc_log_var_{nullptr};
   bool orientation_features_ = false;  // ModelOptions::orientation_features
+  bool quaternion_input_ = false;      // reads each voxel's quaternion (Representation::quaternion)
 };
 TORCH_MODULE(Encoder);
 
 class DecoderImpl : public torch::nn::Module {
  public:
   explicit DecoderImpl(const ModelOptions& o);
-  // Returns logits; the reconstruction is their sigmoid.
+  // Returns logits (the reconstruction is their sigmoid) or, with the quaternion
+  // representation, each voxel's unnormalised quaternion.
   torch::Tensor forward(const torch::Tensor& z);
 
  private:
@@ -62,13 +64,18 @@ class DecoderImpl : public torch::nn::Module {
 TORCH_MODULE(Decoder);
 
 struct VaeOutput {
-  torch::Tensor logits;   // (N, C, D, D, D), before the sigmoid
-  torch::Tensor x_hat;    // sigmoid(logits)
+  torch::Tensor logits;   // (N, C, D, D, D): the decoder's output (see `reconstruction`)
+  torch::Tensor x_hat;    // the reconstruction, normalised Bunge angles (N, 3, D, D, D)
   torch::Tensor mu;       // (N, latent): the fingerprint
   torch::Tensor log_var;  // ln sigma^2 (the paper's "log_sigma", used as exp(0.5 * .))
   torch::Tensor texture;  // (N, texture_moments) from mu; undefined without a texture head
   torch::Tensor moments;  // (N, kOrientationMoments) of the input VEs, with a texture head
+  Representation representation = Representation::euler;  // what `logits` holds
 };
+
+// The reconstruction (normalised Bunge angles) from the decoder's output: the sigmoid of
+// the logits, or the angles of each voxel's quaternion (not differentiated).
+torch::Tensor reconstruction(const torch::Tensor& decoded, Representation representation);
 
 class VaeImpl : public torch::nn::Module {
  public:
@@ -76,6 +83,8 @@ class VaeImpl : public torch::nn::Module {
   // z = mu + exp(log_var / 2) * eps; with an undefined eps, z = mu (deterministic).
   // eps has shape (N, latent) or (1, latent) (the paper's shared noise).
   VaeOutput forward(const torch::Tensor& x, const torch::Tensor& eps = {});
+  // The reconstruction (normalised Bunge angles) decoded from latent vectors z.
+  torch::Tensor decode(const torch::Tensor& z);
   const ModelOptions& options() const { return o_; }
   Encoder encoder{nullptr};
   Decoder decoder{nullptr};

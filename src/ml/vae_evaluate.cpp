@@ -22,12 +22,13 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
   torch::NoGradGuard no_grad;
   const std::int64_t n = source.size();
   const auto [first, mine] = row_block(comm, n);
-  std::vector<double> phi4(static_cast<std::size_t>(n), 0.0),
-      baseline(static_cast<std::size_t>(n), 0.0);
+  std::vector<double> phi4(static_cast<std::size_t>(n), 0.0), baseline(static_cast<std::size_t>(n), 0.0),
+      orientation(static_cast<std::size_t>(n), 0.0);
   // Loss terms summed over VEs (each batch's mean weighted by its VEs), in LossTerm order.
   enum LossTerm : std::size_t { kBce, kSpectral, kTotal, kLossTerms };
   std::array<double, kLossTerms> sums{};
   std::array<double, 3> channel_sums{};
+  std::array<double, 16> quaternion_moments{};  // sum over VEs of each VE's mean q q^T
   const auto batch_of = [&](std::int64_t b0, std::int64_t b1) {
     std::vector<std::int64_t> idx;
     for (std::int64_t i = b0; i < b1; ++i) idx.push_back(first + i);
@@ -46,6 +47,9 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
     for (std::int64_t i = b0; i < b1; ++i) phi4[first + i] = v[i - b0].item<double>();
     const auto c = x.to(torch::kFloat64).mean({2, 3, 4}).sum(0);
     for (int k = 0; k < 3; ++k) channel_sums[k] += c[k].item<double>();
+    const auto q = quaternion_channels(x.to(torch::kFloat64)).flatten(2);  // (N, 4, voxels)
+    const auto qq = torch::matmul(q, q.transpose(1, 2)).div(q.size(2)).sum(0).contiguous();
+    for (int k = 0; k < 16; ++k) quaternion_moments[k] += qq.view(-1)[k].item<double>();
     progress.update(b1);
   }
   progress.finish();
@@ -54,15 +58,29 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
       torch::tensor({channel_sums[0] / n, channel_sums[1] / n, channel_sums[2] / n},
                     torch::kFloat32)
           .view({1, 3, 1, 1, 1});
-  for (std::int64_t b0 = 0; b0 < mine;
-       b0 += options.batch) {  // second pass: the input-blind reference
+  comm.allreduce_inplace(std::span<double>(quaternion_moments), core::ReduceOp::sum);
+  const auto mean_orientation =
+      std::get<1>(torch::linalg::eigh(torch::tensor(std::vector<double>(quaternion_moments.begin(), quaternion_moments.end()),
+                                                    torch::kFloat64)
+                                          .view({4, 4}),
+                                      "L"))
+          .select(1, 3)  // eigenvalues ascend: the last column is the principal direction
+          .view({1, 4, 1, 1, 1});
+  // Second pass: the two input-blind references.
+  for (std::int64_t b0 = 0; b0 < mine; b0 += options.batch) {
     const std::int64_t b1 = std::min(mine, b0 + options.batch);
     const auto x = batch_of(b0, b1);
     const auto v = phi4_per_ve(mean_angles.expand_as(x).contiguous(), x);
-    for (std::int64_t i = b0; i < b1; ++i) baseline[first + i] = v[i - b0].item<double>();
+    const auto q = quaternion_channels(x.to(torch::kFloat64));
+    const auto o = phi4_quaternion_voxels(mean_orientation.expand_as(q), q).flatten(1).mean(1);
+    for (std::int64_t i = b0; i < b1; ++i) {
+      baseline[first + i] = v[i - b0].item<double>();
+      orientation[first + i] = o[i - b0].item<double>();
+    }
   }
   comm.allreduce_inplace(std::span<double>(phi4), core::ReduceOp::sum);
   comm.allreduce_inplace(std::span<double>(baseline), core::ReduceOp::sum);
+  comm.allreduce_inplace(std::span<double>(orientation), core::ReduceOp::sum);
   comm.allreduce_inplace(std::span<double>(sums), core::ReduceOp::sum);
   SetEvaluation e;
   e.model = model->options().architecture();
@@ -76,6 +94,7 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
   };
   std::tie(e.phi4_mean, e.phi4_std) = mean_std(phi4);
   std::tie(e.phi4_mean_baseline, e.phi4_std_baseline) = mean_std(baseline);
+  std::tie(e.phi4_mean_orientation, e.phi4_std_orientation) = mean_std(orientation);
   e.bce = sums[kBce] / n, e.spectral = sums[kSpectral] / n, e.total = sums[kTotal] / n;
   if (comm.rank() == 0) e.phi4_per_ve = std::move(phi4);
   return e;

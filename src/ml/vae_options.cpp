@@ -49,6 +49,9 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   m.norm = norm == "batch" ? Norm::batch : Norm::group;
   m.norm_groups = static_cast<int>(vae.integer("norm_groups", 8, Range::between(1, 1024)));
   m.noise = noise_from_name(vae.string("noise", "per_sample", {"per_sample", "shared", "none"}));
+  m.representation = vae.string("representation", "euler", {"euler", "quaternion"}) == "quaternion"
+                         ? Representation::quaternion
+                         : Representation::euler;
 
   auto& l = c.loss;
   l.alpha = vae.number("alpha", 0.999, Range::between(0, 1));
@@ -57,6 +60,10 @@ VaeConfig read_vae_config(const core::Section& vae, std::uint64_t seed, int thre
   m.orientation_features = vae.boolean("orientation_features", false);
   l.texture_weight = vae.number("texture_weight", 0.0, Range::non_negative());
   l.phi4_weight = vae.number("phi4_weight", 0.0, Range::non_negative());
+  if (m.representation == Representation::quaternion && l.alpha > 0)
+    vae.fail("alpha", fmt::format("must be 0 with representation = \"quaternion\" (BCE compares values in [0, 1] "
+                                  "with the data; a quaternion's components are not), got {}",
+                                  l.alpha));
   if (l.texture_weight > 0) m.texture_moments = kOrientationMoments;
   l.bce = vae.string("bce", "input_as_target", {"input_as_target", "paper_reversed"}) == "paper_reversed"
               ? BceForm::paper_reversed
@@ -119,12 +126,13 @@ std::string describe_model_options(const ModelOptions& m) {
   // The family is written only when it is not the resnet, so that the resnets' text (and
   // the checkpoints written before the family existed) stays as it was.
   return fmt::format("blocks={},{},{},{} width={} latent={} hidden={} ve_size={} channels={} norm={} "
-                     "norm_groups={} noise={}{}{}{}",
+                     "norm_groups={} noise={}{}{}{}{}",
                      m.blocks[0], m.blocks[1], m.blocks[2], m.blocks[3], m.width, m.latent, m.hidden,
                      m.ve_size, m.channels, m.norm == Norm::batch ? "batch" : "group", m.norm_groups,
                      noise_name(m.noise), m.family == Family::plain ? " family=plain" : "",
                      m.texture_moments > 0 ? fmt::format(" texture={}", m.texture_moments) : "",
-                     m.orientation_features ? " features=moments" : "");
+                     m.orientation_features ? " features=moments" : "",
+                     m.representation == Representation::quaternion ? " representation=quaternion" : "");
 }
 
 ModelOptions parse_model_options(const std::string& text) {
@@ -155,6 +163,10 @@ ModelOptions parse_model_options(const std::string& text) {
     } else if (key == "features") {
       if (value != "moments") throw std::invalid_argument("unknown encoder features " + value);
       m.orientation_features = true;
+      --seen;  // optional
+    } else if (key == "representation") {
+      if (value != "quaternion") throw std::invalid_argument("unknown orientation representation " + value);
+      m.representation = Representation::quaternion;
       --seen;  // optional
     } else if (key == "texture") {
       m.texture_moments = std::stoi(value);

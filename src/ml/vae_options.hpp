@@ -34,6 +34,14 @@ enum class BceForm { input_as_target, paper_reversed };
 // convolutions and a 3x3x3 convolution to the input channels. It fits the voxel-to-voxel
 // map that the resnet at CPU sizes leaves on the input-blind plateau (bench/ml/README.md).
 enum class Family { resnet, plain };
+// How the network reads and writes each voxel's orientation. `euler` is the study's: the
+// normalised Bunge angles in, their sigmoid out. `quaternion`: the encoder reads each
+// voxel's unit quaternion (4 channels, q0 >= 0) and the decoder writes one (its raw 4
+// channels; their direction is the orientation), turned back into Bunge angles for the
+// reconstruction. In the fundamental zone the Bunge angles are singular near the identity
+// (Phi -> 0 leaves only phi1 + phi2 defined, so orientations a few degrees apart can have
+// phi1 and phi2 half a turn apart); the quaternion is continuous there.
+enum class Representation { euler, quaternion };
 
 // Moments per VE predicted by the texture head (ml/orientation_moments.hpp).
 constexpr int kOrientationMoments = 27;
@@ -56,8 +64,11 @@ struct ModelOptions {
   // beside the Euler angles, continuous and unchanged by the two-fold symmetries where the
   // angles jump at the fundamental zone's edges); the decoder still returns the angles.
   bool orientation_features = false;
+  Representation representation = Representation::euler;
 
-  int encoder_channels() const { return channels + (orientation_features ? kOrientationMoments : 0); }
+  // Per voxel, what the encoder reads before any moment features and the decoder writes.
+  int orientation_channels() const { return representation == Representation::quaternion ? 4 : channels; }
+  int encoder_channels() const { return orientation_channels() + (orientation_features ? kOrientationMoments : 0); }
 
   int bottleneck() const { return ve_size / (family == Family::plain ? 8 : 16); }
   std::string architecture() const;  // "resnet18", "plain_conv", or "custom[a,b,c,d]"

@@ -34,7 +34,7 @@ LatentPath decode_path(const core::Comm& comm, const InferenceOptions& options,
   // The end points are the encodings themselves, not mu_A + 1 * (mu_B - mu_A), which can
   // differ from mu_B in the last bit.
   z[0].copy_(mu[0]), z[steps - 1].copy_(mu[1]);
-  const auto x_hat = torch::sigmoid(model->decoder(z));
+  const auto x_hat = model->decode(z);
   const auto tv = t.squeeze(1).to(torch::kFloat64).contiguous();
   p.t.assign(tv.data_ptr<double>(), tv.data_ptr<double>() + steps);
   p.mu_a = floats_of(mu[0]), p.mu_b = floats_of(mu[1]);

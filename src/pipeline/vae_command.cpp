@@ -138,6 +138,10 @@ int eval(const VaeArgs& a, const core::Comm& world) {
     fmt::print("| architecture | latent | phi4 (mean ± std) | VEs |\n|---|---|---|---|\n{}\n", ml::table_row(e));
     fmt::print("reference: the set's mean Euler angles in every voxel give phi4 {:.4f} ± {:.4f}\n",
                e.phi4_mean_baseline, e.phi4_std_baseline);
+    fmt::print("stronger reference: the set's mean orientation (quaternion average) in every voxel gives phi4 "
+               "{:.4f} ± {:.4f}\nratio: {:.3f} of the reference, {:.3f} of the stronger one\n",
+               e.phi4_mean_orientation, e.phi4_std_orientation, e.phi4_mean / e.phi4_mean_baseline,
+               e.phi4_mean / e.phi4_mean_orientation);
     if (!a.csv.empty()) {
       std::string csv = "ve_id,phi4\n";
       for (std::int64_t i = 0; i < set.size(); ++i) csv += fmt::format("{},{:.8g}\n", set.id(i), e.phi4_per_ve[i]);

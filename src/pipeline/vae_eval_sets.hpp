@@ -46,6 +46,7 @@ struct EvalSetRow {
   EvalSetSpec spec;
   ml::SetEvaluation result;
   double ratio() const { return result.phi4_mean / result.phi4_mean_baseline; }
+  double orientation_ratio() const { return result.phi4_mean / result.phi4_mean_orientation; }
 };
 
 // Generates and scores every set (rank 0's rows are complete; all ranks return them).

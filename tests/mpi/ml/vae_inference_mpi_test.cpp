@@ -11,6 +11,7 @@
 #include "ml/evaluation.hpp"
 #include "ml/vae_encode.hpp"
 #include "ml/vae_evaluate.hpp"
+#include "ml/phi4.hpp"
 #include "ml/vae_path.hpp"
 #include "ml/vae_reconstruct.hpp"
 
@@ -69,6 +70,43 @@ TEST(InputBlindReference, EqualsTheScoreOfAModelThatPredictsTheSetMean) {
   if (comm.rank() == 0) {
     EXPECT_EQ(e.phi4_per_ve.size(), 9u);
   }
+}
+
+TEST(InputBlindReference, TheMeanOrientationIsTheScoreOfAQuaternionModelThatPredictsIt) {
+  core::Comm comm(MPI_COMM_WORLD);
+  const auto source = make_synthetic_source(13, 0, 9, 16, 5);
+  std::vector<std::int64_t> all(9);
+  for (int i = 0; i < 9; ++i) all[i] = i;
+  // The mean orientation by power iteration on the voxels' sum of q q^T (eigh in the code).
+  const auto q = quaternion_channels(load_batch(*source, all).to(torch::kFloat64)).movedim(1, -1).reshape({-1, 4});
+  const auto m = q.t().matmul(q);
+  auto v = torch::ones({4}, torch::kFloat64);
+  for (int i = 0; i < 500; ++i) v = m.matmul(v), v = v / v.norm();
+  // The quaternion decoder's last convolution with zero weights and bias v writes v in
+  // every voxel, whatever the input.
+  ModelOptions o;
+  set_architecture(o, "plain_conv");
+  o.ve_size = 16, o.width = 4, o.latent = 4;
+  o.representation = Representation::quaternion;
+  torch::manual_seed(1);
+  Vae model(o);
+  {
+    torch::NoGradGuard no_grad;
+    auto params = model->decoder->parameters();
+    auto& weight = params[params.size() - 2];
+    auto& bias = params[params.size() - 1];
+    ASSERT_EQ(bias.numel(), 4);
+    weight.zero_();
+    bias.copy_(v.to(torch::kFloat32));
+  }
+  const auto file = checkpoint_file(comm, "mean_orientation_predictor");
+  save(comm, file, model);
+  LossOptions loss;
+  loss.alpha = 0;
+  const auto e = evaluate_set(comm, {file, 4, 1}, *source, loss);
+  EXPECT_GT(e.phi4_mean_orientation, 0.05);
+  EXPECT_NEAR(e.phi4_mean, e.phi4_mean_orientation, 1e-6);
+  EXPECT_NEAR(e.phi4_std, e.phi4_std_orientation, 1e-6);
 }
 
 TEST(LatentPath, EndsAreThePlainReconstructionsAndStepsAreEvenlySpaced) {

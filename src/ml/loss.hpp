@@ -10,7 +10,8 @@ namespace mspipe::ml {
 
 struct LossTerms {
   torch::Tensor bce;       // mean over elements
-  torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (voxels per channel * batch)
+  torch::Tensor spectral;  // sum |FFT(x) - FFT(x_hat)|^2 / (voxels per channel * batch);
+                           // with quaternions, their squared error per VE (the same scale)
   torch::Tensor kl;        // KL(q(z|x) || N(0, I)), summed over latent, mean over batch
   torch::Tensor texture;   // voxels * sum over moments of the head's squared error, mean over batch (0 without a head)
   torch::Tensor phi4;      // phi4 summed over voxels, mean over batch

@@ -114,7 +114,7 @@ std::pair<torch::Tensor, torch::Tensor> EncoderImpl::forward_with_fields(const t
   auto in = quaternion_input_ ? quaternion_channels(x) : x;
   if (orientation_features_) {
     const auto uniform = uniform_orientation_moments(x.options()).view({1, kOrientationMoments, 1, 1, 1});
-    in = torch::cat({x, moment_fields - uniform}, 1);
+    in = torch::cat({in, moment_fields - uniform}, 1);
   }
   auto h = features_->forward(in).flatten(1);
   if (fc_hidden_) h = torch::tanh(fc_hidden_(h));

@@ -28,7 +28,7 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
   enum LossTerm : std::size_t { kBce, kSpectral, kTotal, kLossTerms };
   std::array<double, kLossTerms> sums{};
   std::array<double, 3> channel_sums{};
-  std::array<double, 16> quaternion_moments{};  // sum over VEs of each VE's mean q q^T
+  std::array<double, 4> quaternion_sums{};  // sum over VEs of each VE's mean quaternion
   const auto batch_of = [&](std::int64_t b0, std::int64_t b1) {
     std::vector<std::int64_t> idx;
     for (std::int64_t i = b0; i < b1; ++i) idx.push_back(first + i);
@@ -47,9 +47,8 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
     for (std::int64_t i = b0; i < b1; ++i) phi4[first + i] = v[i - b0].item<double>();
     const auto c = x.to(torch::kFloat64).mean({2, 3, 4}).sum(0);
     for (int k = 0; k < 3; ++k) channel_sums[k] += c[k].item<double>();
-    const auto q = quaternion_channels(x.to(torch::kFloat64)).flatten(2);  // (N, 4, voxels)
-    const auto qq = torch::matmul(q, q.transpose(1, 2)).div(q.size(2)).sum(0).contiguous();
-    for (int k = 0; k < 16; ++k) quaternion_moments[k] += qq.view(-1)[k].item<double>();
+    const auto q = quaternion_channels(x.to(torch::kFloat64)).mean({2, 3, 4}).sum(0);
+    for (int k = 0; k < 4; ++k) quaternion_sums[k] += q[k].item<double>();
     progress.update(b1);
   }
   progress.finish();
@@ -58,14 +57,13 @@ SetEvaluation evaluate_set(const core::Comm& comm, const InferenceOptions& optio
       torch::tensor({channel_sums[0] / n, channel_sums[1] / n, channel_sums[2] / n},
                     torch::kFloat32)
           .view({1, 3, 1, 1, 1});
-  comm.allreduce_inplace(std::span<double>(quaternion_moments), core::ReduceOp::sum);
-  const auto mean_orientation =
-      std::get<1>(torch::linalg::eigh(torch::tensor(std::vector<double>(quaternion_moments.begin(), quaternion_moments.end()),
-                                                    torch::kFloat64)
-                                          .view({4, 4}),
-                                      "L"))
-          .select(1, 3)  // eigenvalues ascend: the last column is the principal direction
-          .view({1, 4, 1, 1, 1});
+  comm.allreduce_inplace(std::span<double>(quaternion_sums), core::ReduceOp::sum);
+  // The normalised mean of the voxels' quaternions (q0 >= 0) maximises the sum of q . m,
+  // which is the sum of |q . m| (phi4's) wherever every voxel lies within 180 degrees of
+  // m, as a fundamental zone's orientations do of their mean.
+  auto mean_orientation = torch::tensor(std::vector<double>(quaternion_sums.begin(), quaternion_sums.end()),
+                                        torch::kFloat64);
+  mean_orientation = (mean_orientation / mean_orientation.norm()).view({1, 4, 1, 1, 1});
   // Second pass: the two input-blind references.
   for (std::int64_t b0 = 0; b0 < mine; b0 += options.batch) {
     const std::int64_t b1 = std::min(mine, b0 + options.batch);

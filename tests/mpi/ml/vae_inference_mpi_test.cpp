@@ -34,6 +34,27 @@ void save(const core::Comm& comm, const fs::path& file, Vae& model) {
   comm.barrier();
 }
 
+// A plain_conv model whose output ignores its input: its decoder's last convolution has
+// zero weights and the given bias (logits or quaternion components), so it writes the
+// same values in every voxel.
+Vae constant_output_model(Representation representation, const torch::Tensor& bias_values) {
+  ModelOptions o;
+  set_architecture(o, "plain_conv");
+  o.ve_size = 16, o.width = 4, o.latent = 4;
+  o.representation = representation;
+  torch::manual_seed(1);
+  Vae model(o);
+  torch::NoGradGuard no_grad;
+  auto params = model->decoder->parameters();
+  auto& weight = params[params.size() - 2];
+  auto& bias = params[params.size() - 1];
+  TORCH_CHECK(weight.size(0) == o.orientation_channels() && bias.sizes() == bias_values.sizes(),
+              "not the decoder's last convolution");
+  weight.zero_();
+  bias.copy_(bias_values.to(torch::kFloat32));
+  return model;
+}
+
 TEST(InputBlindReference, EqualsTheScoreOfAModelThatPredictsTheSetMean) {
   core::Comm comm(MPI_COMM_WORLD);
   // 9 VEs: an odd count, so the ranks hold blocks of different sizes and the set mean is
@@ -42,24 +63,8 @@ TEST(InputBlindReference, EqualsTheScoreOfAModelThatPredictsTheSetMean) {
   std::vector<std::int64_t> all(9);
   for (int i = 0; i < 9; ++i) all[i] = i;
   const auto mean = load_batch(*source, all).to(torch::kFloat64).mean({0, 2, 3, 4});  // (3)
-  // plain_conv ends in a biased 3x3x3 convolution to the three channels: with zero
-  // weights and bias logit(mean) it outputs the set's mean angles in every voxel,
-  // whatever the input.
-  ModelOptions o;
-  set_architecture(o, "plain_conv");
-  o.ve_size = 16, o.width = 4, o.latent = 4;
-  torch::manual_seed(1);
-  Vae model(o);
-  {
-    torch::NoGradGuard no_grad;
-    auto params = model->decoder->parameters();
-    auto& weight = params[params.size() - 2];
-    auto& bias = params[params.size() - 1];
-    ASSERT_EQ(weight.size(0), 3);
-    ASSERT_EQ(bias.numel(), 3);
-    weight.zero_();
-    bias.copy_(torch::logit(mean).to(torch::kFloat32));
-  }
+  // With bias logit(mean) the model outputs the set's mean angles in every voxel.
+  auto model = constant_output_model(Representation::euler, torch::logit(mean));
   const auto file = checkpoint_file(comm, "mean_predictor");
   save(comm, file, model);
   const auto e = evaluate_set(comm, {file, 4, 1}, *source, LossOptions{});
@@ -77,28 +82,12 @@ TEST(InputBlindReference, TheMeanOrientationIsTheScoreOfAQuaternionModelThatPred
   const auto source = make_synthetic_source(13, 0, 9, 16, 5);
   std::vector<std::int64_t> all(9);
   for (int i = 0; i < 9; ++i) all[i] = i;
-  // The mean orientation by power iteration on the voxels' sum of q q^T (eigh in the code).
-  const auto q = quaternion_channels(load_batch(*source, all).to(torch::kFloat64)).movedim(1, -1).reshape({-1, 4});
-  const auto m = q.t().matmul(q);
-  auto v = torch::ones({4}, torch::kFloat64);
-  for (int i = 0; i < 500; ++i) v = m.matmul(v), v = v / v.norm();
-  // The quaternion decoder's last convolution with zero weights and bias v writes v in
-  // every voxel, whatever the input.
-  ModelOptions o;
-  set_architecture(o, "plain_conv");
-  o.ve_size = 16, o.width = 4, o.latent = 4;
-  o.representation = Representation::quaternion;
-  torch::manual_seed(1);
-  Vae model(o);
-  {
-    torch::NoGradGuard no_grad;
-    auto params = model->decoder->parameters();
-    auto& weight = params[params.size() - 2];
-    auto& bias = params[params.size() - 1];
-    ASSERT_EQ(bias.numel(), 4);
-    weight.zero_();
-    bias.copy_(v.to(torch::kFloat32));
-  }
+  // The mean orientation: the normalised mean of the voxels' quaternions.
+  const auto q = quaternion_channels(load_batch(*source, all).to(torch::kFloat64));
+  auto v = q.mean({0, 2, 3, 4});
+  v = v / v.norm();
+  // With bias v the quaternion model writes v in every voxel.
+  auto model = constant_output_model(Representation::quaternion, v);
   const auto file = checkpoint_file(comm, "mean_orientation_predictor");
   save(comm, file, model);
   LossOptions loss;

@@ -200,6 +200,12 @@ TEST(QuaternionRepresentation, ReadsAndWritesFourChannelsAndReturnsAngles) {
     EXPECT_EQ(parse_model_options(text).representation, Representation::quaternion);
     EXPECT_EQ(describe_model_options(parse_model_options(text)), text);
   }
+  // With the moment features the encoder reads the quaternion and the 27 moment fields.
+  auto o = plain(16, 4, 8);
+  o.representation = Representation::quaternion, o.orientation_features = true;
+  EXPECT_EQ(o.encoder_channels(), 4 + kOrientationMoments);
+  Vae vae(o);
+  EXPECT_EQ(vae->forward(torch::rand({2, 3, 16, 16, 16})).logits.size(1), 4);
 }
 
 TEST(QuaternionRepresentation, LossTermsAtKnownOutputs) {
